@@ -1,0 +1,44 @@
+"""民声一键办 case service."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from app.extensions import api, db, migrate
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the app: extensions, blueprints, CLI, error handlers. Nothing here touches the database."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config or os.environ.get("APP_CONFIG", "config.Config"))
+    from app.database import configure_engine, engine_options
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    api.init_app(app)
+    with app.app_context():
+        configure_engine(app, db.engine)
+
+    from app import models  # noqa: F401  (every table known to Alembic)
+    from app.cases.api import blp as cases_blp
+    from app.cli import register_cli
+    from app.errors import register_error_handlers
+    from app.routing.api import blp as teams_blp
+    from app.tasks.api import blp as tasks_blp
+
+    for blueprint in (cases_blp, tasks_blp, teams_blp):
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+    register_cli(app)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,44 @@
+"""One function per permission, so every route asks the same question the same way."""
+from __future__ import annotations
+
+from app.auth.principal import Principal
+
+STAFF_ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer")
+# Roles that deal with the reporter in person or by phone see their name and number in full.
+PERSONAL_DATA_ROLES = ("intake", "dispatcher", "caseworker", "callback", "supervisor")
+# Roles whose case lists are limited to cases their teams work on.
+TEAM_SCOPED_ROLES = ("caseworker", "court")
+
+
+def is_staff(p: Principal) -> bool:
+    return p.has_role(*STAFF_ROLES)
+
+
+def can_open_case(p: Principal) -> bool:
+    # Caseworkers register walk-ins at the township service stations.
+    return p.has_role("intake", "dispatcher", "caseworker", "supervisor")
+
+
+def sees_all_cases(p: Principal) -> bool:
+    return p.has_role("intake", "dispatcher", "callback", "supervisor", "designer")
+
+
+def sees_personal_data(p: Principal) -> bool:
+    return p.has_role(*PERSONAL_DATA_ROLES)
+
+
+def sees_all_work_items(p: Principal) -> bool:
+    return p.oversees_all
+
+
+def can_work_on(p: Principal, team_code: str | None) -> bool:
+    """May act on a work item of this team (claim, release, complete)."""
+    return p.oversees_all or (team_code is not None and team_code in p.teams)
+
+
+def can_supervise(p: Principal) -> bool:
+    return p.has_role("supervisor")
+
+
+def can_design(p: Principal) -> bool:
+    return p.has_role("designer")

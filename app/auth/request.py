@@ -1,0 +1,30 @@
+"""Who is calling: a bearer token (integrations, scripts) or, later, a signed-in session."""
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+from app.auth.policy import is_staff
+from app.auth.principal import Principal
+from app.auth.tokens import token_cache
+from app.errors import ApiError, Forbidden
+
+
+def current_principal() -> Principal | None:
+    if "principal" in g:
+        return g.principal  # type: ignore[no-any-return]
+    principal = None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        principal = token_cache.resolve(token.strip(), current_app.config["TOKEN_CACHE_SECONDS"])
+    g.principal = principal
+    return principal
+
+
+def require_staff() -> Principal:
+    principal = current_principal()
+    if principal is None:
+        raise ApiError(401, "sign in or send 'Authorization: Bearer <token>'")
+    if not is_staff(principal):
+        raise Forbidden("this account has no staff role")
+    return principal

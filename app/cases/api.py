@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.auth.request import require_staff
+from app.cases import service
+from app.cases.schemas import CaseCreateSchema, CaseFilterSchema, CaseReadSchema, EventReadSchema, PageArgsSchema
+from app.extensions import db
+from app.http import json_body, load, page_of, query
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases (诉求)")
+
+_create_schema = CaseCreateSchema()
+
+
+@blp.route("/cases")
+class Cases(MethodView):
+    @blp.doc(requestBody={"content": {"application/json": {"schema": CaseCreateSchema}}})
+    @blp.alt_response(201, schema=CaseReadSchema, description="the case was opened")
+    @blp.alt_response(200, schema=CaseReadSchema, description="this channel + external_ref was already received")
+    def post(self) -> Any:
+        principal = require_staff()
+        payload = json_body()
+        data = load(_create_schema, payload)
+        ignored = sorted(k for k in payload if k not in _create_schema.fields)
+        case_no, created = service.open_case(principal, data, ignored, current_app.config["PROCESSES_DIR"])
+        db.session.commit()
+        body = service.get_case(principal, case_no, check_visible=False)
+        return body, (201 if created else 200), {"Location": url_for("cases.Case", case_no=case_no)}
+
+    @blp.alt_response(200, schema=CaseReadSchema(many=True), description="a page of cases")
+    def get(self) -> Any:
+        principal = require_staff()
+        args = query(CaseFilterSchema())
+        items, total = service.list_cases(principal, args)
+        return page_of(items, total, args["page"], args["per_page"])
+
+
+@blp.route("/cases/<string:case_no>")
+class Case(MethodView):
+    @blp.alt_response(200, schema=CaseReadSchema, description="the case with its open work items")
+    def get(self, case_no: str) -> Any:
+        return service.get_case(require_staff(), case_no)
+
+
+@blp.route("/cases/<string:case_no>/events")
+class CaseEvents(MethodView):
+    @blp.alt_response(200, schema=EventReadSchema(many=True), description="the audit timeline, oldest first")
+    def get(self, case_no: str) -> Any:
+        principal = require_staff()
+        args = query(PageArgsSchema())
+        items, total = service.list_events(principal, case_no, args["page"], args["per_page"])
+        return page_of(items, total, args["page"], args["per_page"])
+
+
+@blp.route("/cases/<string:case_no>/diagram")
+class CaseDiagram(MethodView):
+    def get(self, case_no: str) -> Any:
+        return service.diagram(require_staff(), case_no)

@@ -1,0 +1,94 @@
+"""Turning rows into the contract's JSON shapes (times in Asia/Shanghai, personal data masked by role)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.engine import clock
+from app.routing.gazetteer import categories, gazetteer
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(SHANGHAI).isoformat(timespec="seconds") if value is not None else None
+
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    digits = phone.replace(" ", "").replace("-", "")
+    return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
+
+
+def mask_name(name: str | None) -> str | None:
+    if not name:
+        return name
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
+
+
+def township_ref(code: str | None) -> dict[str, str] | None:
+    if not code:
+        return None
+    place = gazetteer().by_code.get(code)
+    return {"code": code, "name": place.name if place else code, "county": place.county_name if place else None}  # type: ignore[dict-item]
+
+
+def team_ref(code: str | None, name: str | None) -> dict[str, str] | None:
+    return {"code": code, "name": name or code} if code else None
+
+
+def work_item(row: Any, now: datetime | None = None) -> dict[str, Any]:
+    now = now or clock.now()
+    open_ = row.state in ("open", "claimed")
+    return {
+        "id": row.id,
+        "case_no": row.case_no,
+        "element_id": row.element_id,
+        "name": row.name,
+        "lane": row.lane,
+        "team": team_ref(row.team_code, row.team_name),
+        "assignee": row.assignee,
+        "state": row.state,
+        "due_at": iso(row.due_at),
+        "overdue": bool(open_ and row.due_at is not None and row.due_at < now),
+        "created_at": iso(row.created_at),
+        "completed_at": iso(row.completed_at),
+        "completed_by": row.completed_by,
+    }
+
+
+def case(row: Any, open_items: list[dict[str, Any]], *, personal: bool) -> dict[str, Any]:
+    warnings = row.warnings or []
+    category = categories().get(row.category) if row.category else None
+    return {
+        "case_no": row.case_no,
+        "status": row.status,
+        "channel": row.channel,
+        "external_ref": row.external_ref,
+        "description": row.description,
+        "category": row.category,
+        "category_name": category.name if category else None,
+        "township": township_ref(row.township_code),
+        "team": team_ref(row.team_code, row.team_name),
+        "reporter": {
+            "name": row.reporter_name if personal else mask_name(row.reporter_name),
+            "phone": row.reporter_phone if personal else mask_phone(row.reporter_phone),
+        },
+        "address": row.address,
+        "lat": row.lat,
+        "lon": row.lon,
+        "occurred_at": iso(row.occurred_at),
+        "opened_at": iso(row.opened_at),
+        "closed_at": iso(row.closed_at),
+        "process_version": row.process_version,
+        "warnings": [w["message"] for w in warnings],
+        "warning_details": warnings,
+        "open_tasks": open_items,
+    }
+
+
+def event(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "at": iso(row.at), "actor": row.actor, "kind": row.kind, "summary": row.summary,
+            "data": row.data or {}}

@@ -1,0 +1,115 @@
+"""Saving what the engine did: case row (optimistic lock), work items, one audit event.
+
+Used by intake (a new case) and by task completion; both call it once per request, inside the
+request's transaction. Plain SQL statements: this is the hot path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from app.cases.models import Case, CaseEvent
+from app.database import affected
+from app.engine import CaseRun, ProcessBundle, ReadyTask, Snapshot
+from app.errors import Conflict
+from app.extensions import db
+from app.routing.gazetteer import categories, gazetteer
+from app.tasks.forms import starting_data
+from app.tasks.models import OPEN_STATES, WorkItem
+
+cases_t = Case.__table__
+items_t = WorkItem.__table__
+events_t = CaseEvent.__table__
+
+
+@dataclass
+class Progress:
+    status: str
+    team_code: str | None
+    created: list[ReadyTask]
+    cancelled: list[str]
+    snapshot: Snapshot
+
+
+def case_status(snapshot: Snapshot, current: str) -> str:
+    if snapshot.completed:
+        return snapshot.end_status or "closed"
+    for task in snapshot.ready:
+        status = task.properties.get("caseStatus")
+        if status:
+            return status
+    return current
+
+
+def save_progress(*, case_id: int, case_no: str, lock_version: int, current_status: str, run: CaseRun,
+                  now: datetime, event_kind: str, event_summary: str, event_data: dict[str, Any],
+                  actor: str | None, extra_case_values: dict[str, Any] | None = None) -> Progress:
+    snapshot = run.snapshot()
+    status = case_status(snapshot, current_status)
+    team_code = snapshot.variables.get("team_code")
+    team_code = team_code if isinstance(team_code, str) else None
+
+    values: dict[str, Any] = {
+        "workflow_state": run.dump(),
+        "lock_version": lock_version + 1,
+        "status": status,
+        "next_timer_at": snapshot.next_timer_at,
+        "completed_elements": snapshot.completed_elements,
+        "updated_at": now,
+        **(extra_case_values or {}),
+    }
+    if team_code is not None:
+        values["team_code"] = team_code
+    # The dispatcher's routing decision is the case's category and township from then on.
+    township = snapshot.variables.get("township")
+    if isinstance(township, str) and township in gazetteer().by_code:
+        values["township_code"] = township
+    category = snapshot.variables.get("category")
+    if isinstance(category, str) and category in categories():
+        values["category"] = category
+    if snapshot.completed:
+        values["closed_at"] = now
+    changed = affected(db.session.execute(
+        update(cases_t).where(cases_t.c.id == case_id, cases_t.c.lock_version == lock_version).values(**values)
+    ))
+    if changed != 1:
+        raise Conflict("the case changed while this request was running; reload and try again",
+                       code="case_changed")
+
+    open_rows = db.session.execute(
+        select(items_t.c.id, items_t.c.task_id)
+        .where(items_t.c.case_id == case_id, items_t.c.state.in_(OPEN_STATES))
+    ).all()
+    ready_ids = {t.task_id for t in snapshot.ready}
+    known = {r.task_id for r in open_rows}
+    gone = [r.id for r in open_rows if r.task_id not in ready_ids]
+    if gone:
+        db.session.execute(update(items_t).where(items_t.c.id.in_(gone)).values(state="cancelled", completed_at=now))
+    created = [t for t in snapshot.ready if t.task_id not in known]
+    if created:
+        db.session.execute(insert(items_t), [_item_row(case_id, case_no, t, run.bundle, now) for t in created])
+
+    data = {**event_data, "status": status}
+    if created:
+        data["next"] = [{"element_id": t.element_id, "name": t.name, "team": t.team_code} for t in created]
+    if gone:
+        data["cancelled_items"] = gone
+    db.session.execute(insert(events_t).values(case_id=case_id, at=now, actor=actor, kind=event_kind,
+                                               summary=event_summary, data=data))
+    return Progress(status=status, team_code=team_code, created=created,
+                    cancelled=[str(g) for g in gone], snapshot=snapshot)
+
+
+def _item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle, now: datetime) -> dict[str, Any]:
+    form_file = task.properties.get("formJsonSchemaFilename")
+    schema = bundle.form(form_file) or {}
+    return {
+        "case_id": case_id, "case_no": case_no, "task_id": task.task_id, "process_id": task.process_id,
+        "element_id": task.element_id, "name": task.name, "lane": task.lane, "team_code": task.team_code,
+        "assignee": None, "state": "open", "due_at": task.due_at, "created_at": now,
+        "form_file": form_file, "ui_file": task.properties.get("formUiSchemaFilename"),
+        "form_data": starting_data(schema, task.data) if isinstance(schema, dict) else {},
+    }

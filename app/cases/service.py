@@ -1,0 +1,225 @@
+"""The case aggregate: intake, lookup, lists, timeline, diagram."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.auth import policy
+from app.auth.principal import Principal
+from app.cases import present
+from app.cases.models import Case, CaseEvent
+from app.cases.progress import save_progress
+from app.designer.service import bundle_for, current_version_key
+from app.engine import CaseRun, EngineError, clock
+from app.errors import Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.routing.gazetteer import gazetteer, match_category
+from app.routing.models import Team
+from app.tasks.models import OPEN_STATES, WorkItem
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+cases_t = Case.__table__
+items_t = WorkItem.__table__
+events_t = CaseEvent.__table__
+teams_t = Team.__table__
+
+CASE_COLUMNS = [c for c in cases_t.c if c.name != "workflow_state"]
+
+
+def _case_query() -> Any:
+    return select(*CASE_COLUMNS, teams_t.c.name.label("team_name")).select_from(
+        cases_t.outerjoin(teams_t, teams_t.c.code == cases_t.c.team_code))
+
+
+def _item_query() -> Any:
+    return select(items_t, teams_t.c.name.label("team_name")).select_from(
+        items_t.outerjoin(teams_t, teams_t.c.code == items_t.c.team_code))
+
+
+def _visible(principal: Principal) -> Any:
+    """SQL condition: cases this principal may see."""
+    if policy.sees_all_cases(principal):
+        return True
+    teams = list(principal.teams)
+    return or_(cases_t.c.team_code.in_(teams),
+               exists().where(items_t.c.case_id == cases_t.c.id, items_t.c.team_code.in_(teams)))
+
+
+def _normalise_place_and_category(payload: dict[str, Any]) -> tuple[str | None, str | None, list[dict[str, str]]]:
+    warnings: list[dict[str, str]] = []
+    township = None
+    if payload.get("township"):
+        place = gazetteer().match(payload["township"])
+        if place is None:
+            warnings.append({"field": "township", "code": "unknown_township",
+                             "message": f"township: 未识别的镇街“{payload['township']}”，已留空，由分流员确定 "
+                                        f"(unknown township, left unset for the dispatcher)"})
+        else:
+            township = place.code
+    category = None
+    if payload.get("category"):
+        found = match_category(payload["category"])
+        if found is None:
+            warnings.append({"field": "category", "code": "unknown_category",
+                             "message": f"category: 未识别的事项类别“{payload['category']}”，已留空，由分流员确定 "
+                                        f"(unknown category, left unset for the dispatcher)"})
+        else:
+            category = found.code
+    return township, category, warnings
+
+
+def _find_by_ref(channel: str, external_ref: str | None) -> Any:
+    if not external_ref:
+        return None
+    return db.session.execute(
+        select(cases_t.c.case_no).where(cases_t.c.channel == channel, cases_t.c.external_ref == external_ref)
+    ).first()
+
+
+def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: list[str],
+              processes_dir: str) -> tuple[str, bool]:
+    """Open a case and start its workflow. Returns (case_no, created); a repeated channel+external_ref
+    returns the existing case and changes nothing."""
+    if not policy.can_open_case(principal):
+        raise Forbidden("opening cases needs the intake, dispatcher or caseworker role")
+    channel, external_ref = payload["channel"], payload.get("external_ref")
+    existing = _find_by_ref(channel, external_ref)
+    if existing is not None:
+        return existing.case_no, False
+
+    township, category, warnings = _normalise_place_and_category(payload)
+    warnings += [{"field": name, "code": "ignored_field",
+                  "message": f"{name}: 不认识的字段，已忽略 (unknown field, ignored)"} for name in ignored_fields]
+    version_key = current_version_key(processes_dir)
+    bundle = bundle_for(version_key)
+    now = clock.now()
+    reporter = payload.get("reporter") or {}
+    row = {
+        "case_no": "tmp-" + uuid.uuid4().hex[:24], "channel": channel, "external_ref": external_ref,
+        "status": "open", "description": payload["description"], "category": category,
+        "township_code": township, "team_code": None, "reporter_name": reporter.get("name"),
+        "reporter_phone": reporter.get("phone"), "address": payload.get("address"), "lat": payload.get("lat"),
+        "lon": payload.get("lon"), "occurred_at": payload.get("occurred_at"), "opened_at": now,
+        "opened_by": principal.username, "updated_at": now, "warnings": warnings,
+        "process_version": version_key, "workflow_state": "", "lock_version": 0, "completed_elements": [],
+    }
+    try:
+        with db.session.begin_nested():
+            case_id = db.session.execute(insert(cases_t).values(**row).returning(cases_t.c.id)).scalar_one()
+    except IntegrityError:
+        # The same matter arrived concurrently through the same channel: the other request owns it.
+        existing = _find_by_ref(channel, external_ref)
+        if existing is None:
+            raise
+        return existing.case_no, False
+    case_no = f"MS{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"
+    db.session.execute(update(cases_t).where(cases_t.c.id == case_id).values(case_no=case_no))
+
+    start_data = {"case_no": case_no, "channel": channel, "category": category, "township": township}
+    try:
+        run = CaseRun.start(bundle, start_data)
+    except EngineError as err:
+        raise Invalid(f"the process could not start: {err}", {"process": [str(err)]}) from err
+    save_progress(case_id=case_id, case_no=case_no, lock_version=0, current_status="open", run=run, now=now,
+                  event_kind="case.opened", event_summary=f"受理：{channel} 渠道登记",
+                  event_data={"channel": channel, "external_ref": external_ref, "warnings": warnings,
+                              "process_version": version_key},
+                  actor=principal.username)
+    return case_no, True
+
+
+def _case_row(principal: Principal, case_no: str, *, check_visible: bool = True) -> Any:
+    condition = _visible(principal) if check_visible else True
+    row = db.session.execute(_case_query().where(cases_t.c.case_no == case_no, condition)).first()
+    if row is None:
+        raise NotFound(f"no case {case_no}")
+    return row
+
+
+def get_case(principal: Principal, case_no: str, *, check_visible: bool = True) -> dict[str, Any]:
+    """The case and its open work items; check_visible=False only for the answer to the case's own intake."""
+    row = _case_row(principal, case_no, check_visible=check_visible)
+    items = db.session.execute(
+        _item_query().where(items_t.c.case_id == row.id, items_t.c.state.in_(OPEN_STATES))
+        .order_by(items_t.c.due_at.is_(None), items_t.c.due_at, items_t.c.id)
+    ).all()
+    now = clock.now()
+    return present.case(row, [present.work_item(i, now) for i in items],
+                        personal=policy.sees_personal_data(principal))
+
+
+def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    conditions: list[Any] = [_visible(principal)]
+    if "status" in filters:
+        conditions.append(cases_t.c.status == filters["status"])
+    if "channel" in filters:
+        conditions.append(cases_t.c.channel == filters["channel"])
+    if "township" in filters:
+        place = gazetteer().match(filters["township"])
+        conditions.append(cases_t.c.township_code == (place.code if place else filters["township"]))
+    if "category" in filters:
+        found = match_category(filters["category"])
+        conditions.append(cases_t.c.category == (found.code if found else filters["category"]))
+    if "team" in filters:
+        conditions.append(cases_t.c.team_code == filters["team"])
+    if "opened_from" in filters:
+        conditions.append(cases_t.c.opened_at >= filters["opened_from"])
+    if "opened_to" in filters:
+        conditions.append(cases_t.c.opened_at < filters["opened_to"])
+    if filters.get("q"):
+        like = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(cases_t.c.case_no.like(like, escape="\\"),
+                              cases_t.c.description.like(like, escape="\\"),
+                              cases_t.c.address.like(like, escape="\\"),
+                              cases_t.c.external_ref.like(like, escape="\\")))
+    total = db.session.execute(select(func.count()).select_from(cases_t).where(*conditions)).scalar_one()
+    page, per_page = filters["page"], filters["per_page"]
+    rows = db.session.execute(
+        _case_query().where(*conditions).order_by(cases_t.c.opened_at.desc(), cases_t.c.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    personal = policy.sees_personal_data(principal)
+    return [present.case(r, [], personal=personal) for r in rows], total
+
+
+def list_events(principal: Principal, case_no: str, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
+    row = _case_row(principal, case_no)
+    total = db.session.execute(select(func.count()).where(events_t.c.case_id == row.id)).scalar_one()
+    rows = db.session.execute(
+        select(events_t).where(events_t.c.case_id == row.id).order_by(events_t.c.at, events_t.c.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return [present.event(r) for r in rows], total
+
+
+def diagram(principal: Principal, case_no: str) -> dict[str, Any]:
+    row = _case_row(principal, case_no)
+    bundle = bundle_for(row.process_version)
+    items = db.session.execute(
+        select(items_t.c.element_id, items_t.c.process_id)
+        .where(items_t.c.case_id == row.id, items_t.c.state.in_(OPEN_STATES))
+    ).all()
+    main = bundle.process_id
+    active = sorted({i.element_id for i in items if i.process_id == main})
+    sub_active: dict[str, list[str]] = {}
+    for i in items:
+        if i.process_id != main:
+            sub_active.setdefault(i.process_id, []).append(i.element_id)
+    if sub_active:
+        # A task inside a called process makes its call activity the active step of the main diagram.
+        for element_id, called in bundle.call_activities.items():
+            if called in sub_active:
+                active.append(element_id)
+    return {
+        "process_id": main,
+        "bpmn_xml": bundle.xml_of(main),
+        "active": sorted(set(active)),
+        "completed": list(row.completed_elements or []),
+        "subprocesses": {pid: {"bpmn_xml": bundle.xml_of(pid), "active": sorted(ids)}
+                         for pid, ids in sub_active.items() if pid in bundle.process_files},
+    }
+

@@ -1,0 +1,210 @@
+"""Running a case's workflow: start, complete a user task, and describe where it stands.
+
+Everything the rest of the service needs to know about a workflow leaves this module as plain data
+(``Snapshot``/``ReadyTask``), so no other package touches SpiffWorkflow objects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from app.engine.clock import clock
+from app.engine.sandbox import ScriptRefused, script_engine
+from app.engine.serializer import dump_state, load_state
+from app.engine.specs import ProcessBundle
+
+
+class EngineError(Exception):
+    """The diagram could not be run as drawn (a failing script, condition or decision)."""
+
+    def __init__(self, message: str, element_id: str | None = None) -> None:
+        super().__init__(message)
+        self.element_id = element_id
+
+
+class TaskNotReady(Exception):
+    """The task is not waiting for input any more (completed, cancelled, or never existed)."""
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    process_id: str
+    properties: dict[str, str]
+    data: dict[str, Any]
+    team_code: str | None
+    due_at: datetime | None
+
+
+@dataclass
+class Snapshot:
+    ready: list[ReadyTask]
+    completed: bool
+    end_status: str | None
+    next_timer_at: datetime | None
+    variables: dict[str, Any]
+    active_elements: list[str] = field(default_factory=list)
+    completed_elements: list[str] = field(default_factory=list)
+
+
+def _parse_when(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        when: datetime = TimerEventDefinition.get_datetime(value)
+        return when
+    if isinstance(value, dict) and "next" in value:  # cycle timers keep their next due time in a dict
+        when = datetime.fromisoformat(value["next"])
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return None
+
+
+def _timer_due(task: Any) -> datetime | None:
+    spec = task.task_spec
+    definition = getattr(spec, "event_definition", None)
+    if not isinstance(definition, TimerEventDefinition):
+        return None
+    return _parse_when(task.internal_data.get("event_value"))
+
+
+def duration_from_now(iso: str) -> datetime:
+    parsed = TimerEventDefinition.parse_iso_duration(iso)
+    delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, clock.now())
+    return clock.now() + delta
+
+
+class CaseRun:
+    def __init__(self, bundle: ProcessBundle, workflow: BpmnWorkflow) -> None:
+        self.bundle = bundle
+        self.workflow = workflow
+
+    @classmethod
+    def start(cls, bundle: ProcessBundle, data: dict[str, Any]) -> CaseRun:
+        workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=script_engine())
+        workflow.task_tree.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        run = cls(bundle, workflow)
+        run._advance()
+        return run
+
+    @classmethod
+    def resume(cls, bundle: ProcessBundle, state: str) -> CaseRun:
+        workflow = load_state(state, bundle.spec, bundle.subprocess_specs, script_engine())
+        return cls(bundle, workflow)
+
+    def dump(self) -> str:
+        return dump_state(self.workflow)
+
+    def complete(self, task_id: str, data: dict[str, Any]) -> None:
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, WorkflowException):
+            task = None
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        task.data.update(data)
+        self._guard(task.run)
+        self._advance()
+
+    def _advance(self) -> None:
+        # do_engine_steps refreshes timers last; a timer that came due then is run by the next pass.
+        def ready_engine_tasks() -> bool:
+            return any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY))
+
+        self._guard(self.workflow.do_engine_steps)
+        while ready_engine_tasks():
+            self._guard(self.workflow.do_engine_steps)
+
+    @staticmethod
+    def _guard(step: Any) -> None:
+        try:
+            step()
+        except (SpiffWorkflowException, ScriptRefused) as err:
+            element = None
+            task = getattr(err, "task", None)
+            if task is not None:
+                element = task.task_spec.bpmn_id
+            raise EngineError(str(err).split("\n")[0], element) from err
+
+    # --- describing the state -------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        wf = self.workflow
+        ready = [self._describe(t) for t in wf.get_tasks(state=TaskState.READY, manual=True)]
+        waiting = [d for t in wf.get_tasks(state=TaskState.WAITING) if (d := _timer_due(t)) is not None]
+        end_status = None
+        if wf.completed:
+            for task in wf.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True):
+                if isinstance(task.task_spec, EndEvent):
+                    status = (task.task_spec.extensions or {}).get("properties", {}).get("caseStatus")
+                    end_status = status or end_status
+        if wf.completed:
+            variables = dict(wf.data)
+        elif ready:
+            variables = dict(ready[0].data)
+        else:
+            variables = dict(wf.last_task.data) if wf.last_task is not None else {}
+        active = [r.element_id for r in ready]
+        for sp_task_id in wf.subprocesses:
+            parent = wf.get_task_from_id(sp_task_id)
+            if parent is not None and parent.state == TaskState.STARTED and parent.workflow is wf:
+                active.append(parent.task_spec.bpmn_id)
+        done = sorted({t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
+                       if t.task_spec.bpmn_id})
+        return Snapshot(ready=ready, completed=bool(wf.completed), end_status=end_status,
+                        next_timer_at=min(waiting) if waiting else None, variables=variables,
+                        active_elements=active, completed_elements=done)
+
+    def _describe(self, task: Any) -> ReadyTask:
+        spec = task.task_spec
+        props: dict[str, str] = dict((spec.extensions or {}).get("properties", {}))
+        team = self._evaluate(task, props.get("team"))
+        due = self._due_at(task, props)
+        return ReadyTask(task_id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                         lane=spec.lane, process_id=task.workflow.spec.name, properties=props,
+                         data=task.data, team_code=team if isinstance(team, str) else None, due_at=due)
+
+    def _evaluate(self, task: Any, expression: str | None) -> Any:
+        if not expression:
+            return None
+        try:
+            return self.workflow.script_engine.evaluate(task, expression)
+        except SpiffWorkflowException:
+            return None
+
+    def _due_at(self, task: Any, props: dict[str, str]) -> datetime | None:
+        """The task's limit: its latest boundary timer, else its call activity's, else dueIn."""
+        holder = task
+        while holder is not None:
+            parent = holder.parent
+            if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+                dues = [d for c in parent.children if c is not holder and (d := _timer_due(c)) is not None]
+                if dues:
+                    return max(dues)
+            workflow = holder.workflow
+            if workflow is self.workflow or workflow.parent_task_id is None:
+                break
+            holder = self.workflow.get_task_from_id(workflow.parent_task_id)
+        due_in = self._evaluate(task, props.get("dueIn"))
+        if isinstance(due_in, str):
+            try:
+                return duration_from_now(due_in)
+            except Exception:
+                return None
+        return None
+
+
+def is_subworkflow_task(task: Any) -> bool:
+    return isinstance(task.task_spec, SubWorkflowTask)

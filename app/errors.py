@@ -1,0 +1,126 @@
+"""Errors in the contract's shape: {"error": {"code", "message", "fields"}}."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+JSON_PREFIXES = ("/api/", "/open311/")
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """A domain refusal that the edge turns into a contract error response."""
+
+    def __init__(self, status: int, message: str, *, code: str | None = None,
+                 fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or STATUS_CODES.get(status, "error")
+        self.fields = fields or {}
+
+
+class NotFound(ApiError):
+    def __init__(self, message: str = "not found") -> None:
+        super().__init__(404, message)
+
+
+class Conflict(ApiError):
+    def __init__(self, message: str, code: str = "conflict") -> None:
+        super().__init__(409, message, code=code)
+
+
+class Forbidden(ApiError):
+    def __init__(self, message: str = "you are not allowed to do this") -> None:
+        super().__init__(403, message)
+
+
+class Invalid(ApiError):
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(422, message, fields=fields)
+
+
+def error_response(status: int, message: str, *, code: str | None = None,
+                   fields: dict[str, Any] | None = None) -> Response:
+    body = {"error": {"code": code or STATUS_CODES.get(status, "error"), "message": message,
+                      "fields": fields or {}}}
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp
+
+
+def _flatten_messages(messages: Any) -> dict[str, list[str]]:
+    """webargs nests messages by location ({"json": {"field": [...]}}); the contract wants fields."""
+    out: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                name = str(key) if not prefix else f"{prefix}.{key}"
+                walk(name, sub)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out.setdefault(prefix or "_body", []).extend(value)
+        else:
+            out.setdefault(prefix or "_body", []).append(str(value))
+
+    if isinstance(messages, dict):
+        for location, value in messages.items():
+            if isinstance(value, dict):
+                walk("", value)
+            else:
+                walk(location if location not in ("json", "query", "form") else "_body", value)
+    return out
+
+
+def wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
+
+
+class ContractApi(Api):
+    """flask-smorest's Api, with errors rendered in the contract's shape."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        if not wants_json():
+            return error
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        fields = _flatten_messages(data.get("messages") or data.get("errors") or {})
+        if status == 400 and getattr(error, "exc", None) is not None and "_body" in fields:
+            message = "the request body is not valid JSON"
+        elif status == 422:
+            message = "the request does not pass validation: " + "; ".join(
+                f"{k}: {', '.join(v)}" for k, v in sorted(fields.items()))
+        elif status == 500:
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.exception("unhandled error", exc_info=original)
+            message = "internal error; it has been logged"
+        else:
+            message = error.description or error.name
+        return error_response(status, message, fields=fields)
+
+
+def register_error_handlers(app: Any) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError) -> Response:
+        return error_response(err.status, err.message, code=err.code, fields=err.fields)

@@ -1,0 +1,61 @@
+"""Request helpers shared by the JSON blueprints: body and query parsing with contract errors."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from app.errors import ApiError, Invalid
+
+MAX_PER_PAGE = 200
+
+
+def json_body() -> Any:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise ApiError(400, "a JSON body is required")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ApiError(400, f"the request body is not valid JSON: {err}") from None
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            # marshmallow's "_schema" key means "the value itself is wrong": name the field
+            name = (prefix or "_body") if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+            for k, v in _flatten(value, name).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(messages, list):
+        for item in messages:
+            if isinstance(item, (dict, list)):
+                for k, v in _flatten(item, prefix).items():
+                    out.setdefault(k, []).extend(v)
+            else:
+                out.setdefault(prefix or "_body", []).append(str(item))
+    else:
+        out.setdefault(prefix or "_body", []).append(str(messages))
+    return out
+
+
+def load(schema: Schema, payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise Invalid("the body must be a JSON object", {"_body": ["must be a JSON object"]})
+    try:
+        return schema.load(payload)  # type: ignore[no-any-return]
+    except ValidationError as err:
+        fields = _flatten(err.messages)
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(fields.items()))
+        raise Invalid(f"the request does not pass validation: {summary}", fields) from None
+
+
+def query(schema: Schema) -> dict[str, Any]:
+    return load(schema, request.args.to_dict(flat=True))
+
+
+def page_of(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": page, "per_page": per_page}

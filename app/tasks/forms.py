@@ -1,0 +1,135 @@
+"""JSON Schema forms: the data a form starts from, server-side validation, and readable messages."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from app.routing.gazetteer import gazetteer, match_category
+
+# Formats a client can guess from the name alone; every other pattern/format field gets examples.
+SELF_EXPLAINING_FORMATS = {"date", "date-time", "email"}
+FORMAT_EXAMPLES = {
+    "time": "09:30:00+08:00", "uri": "https://www.jiaxing.gov.cn/", "uuid": "3f2b8c1e-4d5a-4f6b-9c7d-1e2f3a4b5c6d",
+    "ipv4": "192.0.2.10", "ipv6": "2001:db8::1", "hostname": "www.jiaxing.gov.cn", "duration": "PT30M",
+}
+
+
+_validators: dict[str, Draft202012Validator] = {}
+
+
+def validator_for(version_key: str, form_file: str, schema: dict[str, Any]) -> Draft202012Validator:
+    """Validators by version and file: a version's files never change, so neither does its validator."""
+    key = f"{version_key}:{form_file}"
+    validator = _validators.get(key)
+    if validator is None:
+        if len(_validators) > 512:
+            _validators.clear()
+        validator = _validators[key] = Draft202012Validator(schema, format_checker=FormatChecker())
+    return validator
+
+
+def with_examples(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema as clients see it: fields with a pattern or an unusual format carry examples."""
+    out = copy.deepcopy(schema)
+
+    def visit(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        fmt = node.get("format")
+        if "examples" not in node and fmt and fmt not in SELF_EXPLAINING_FORMATS and fmt in FORMAT_EXAMPLES:
+            node["examples"] = [FORMAT_EXAMPLES[fmt]]
+        for key in ("properties", "$defs", "definitions"):
+            for sub in (node.get(key) or {}).values():
+                visit(sub)
+        for key in ("items", "if", "then", "else", "additionalProperties"):
+            visit(node.get(key))
+        for key in ("allOf", "anyOf", "oneOf"):
+            for sub in node.get(key) or []:
+                visit(sub)
+
+    visit(out)
+    return out
+
+
+def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str, Any]:
+    """The values a form opens with: the task's current values for the form's own fields."""
+    props = schema.get("properties") or {}
+    return {name: task_data[name] for name in props if name in task_data and task_data[name] is not None}
+
+
+def prepare(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Fill schema defaults and accept township/category by name as well as by code."""
+    props = schema.get("properties") or {}
+    out = dict(data)
+    for name, prop in props.items():
+        if name not in out and isinstance(prop, dict) and "default" in prop:
+            out[name] = copy.deepcopy(prop["default"])
+    if isinstance(out.get("township"), str) and "township" in props:
+        place = gazetteer().match(out["township"])
+        if place is not None:
+            out["township"] = place.code
+    if isinstance(out.get("category"), str) and "category" in props:
+        category = match_category(out["category"])
+        if category is not None:
+            out["category"] = category.code
+    return out
+
+
+def _choices(node: dict[str, Any]) -> list[str] | None:
+    options = node.get("oneOf") or node.get("anyOf")
+    if options and all(isinstance(o, dict) and "const" in o for o in options):
+        return [f"{o['const']}（{o.get('title', o['const'])}）" for o in options]
+    if "enum" in node:
+        return [str(v) for v in node["enum"]]
+    return None
+
+
+def _message(err: ValidationError) -> list[tuple[str, str]]:
+    path = ".".join(str(p) for p in err.absolute_path)
+
+    def at(name: str) -> str:
+        return f"{path}.{name}" if path else name
+
+    kind = err.validator
+    if kind == "required":
+        missing = [n for n in err.validator_value if isinstance(err.instance, dict) and n not in err.instance]
+        return [(at(n), "必填 (required)") for n in missing] or [(path or "_body", err.message)]
+    if kind == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set((err.schema.get("properties") or {}).keys())
+        return [(at(n), "表单中没有这个字段 (unknown field)") for n in err.instance if n not in allowed]
+    field = path or "_body"
+    if kind in ("oneOf", "anyOf", "enum", "const"):
+        choices = _choices(err.schema)
+        if choices:
+            return [(field, "不是可选的值，可选：" + "、".join(choices) + " (not one of the allowed values)")]
+    if kind == "type":
+        return [(field, f"类型应为 {err.validator_value} (expected {err.validator_value})")]
+    if kind == "maxLength":
+        return [(field, f"最多 {err.validator_value} 个字符 (at most {err.validator_value} characters)")]
+    if kind == "minLength":
+        return [(field, f"至少 {err.validator_value} 个字符 (at least {err.validator_value} characters)")]
+    if kind in ("minimum", "exclusiveMinimum"):
+        return [(field, f"不能小于 {err.validator_value} (must be at least {err.validator_value})")]
+    if kind in ("maximum", "exclusiveMaximum"):
+        return [(field, f"不能大于 {err.validator_value} (must be at most {err.validator_value})")]
+    if kind == "pattern":
+        example = (err.schema.get("examples") or [""])[0]
+        hint = f"，例如 {example}" if example else ""
+        return [(field, f"格式不正确{hint} (does not match the expected pattern)")]
+    if kind == "format":
+        examples = {"date": "2026-12-01", "date-time": "2026-12-01T10:00:00+08:00", "email": "name@example.org"}
+        example = examples.get(err.validator_value) or (err.schema.get("examples") or [""])[0]
+        return [(field, f"格式不正确，应为 {err.validator_value}，例如 {example} (invalid {err.validator_value})")]
+    return [(field, err.message)]
+
+
+def errors(validator: Draft202012Validator, data: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        for field, message in _message(err):
+            if message not in out.get(field, []):
+                out.setdefault(field, []).append(message)
+    return out

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.types import BigId, UTCDateTime
+
+OPEN_STATES = ("open", "claimed")
+STATES = ("open", "claimed", "completed", "cancelled")
+
+
+class WorkItem(db.Model):  # type: ignore[name-defined]
+    """One row per user task that is (or was) waiting for a person: lists never load a workflow."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        UniqueConstraint("case_id", "task_id"),
+        Index("ix_work_items_team_state_due", "team_code", "state", "due_at"),
+        Index("ix_work_items_assignee_state", "assignee", "state"),
+        Index("ix_work_items_case_state", "case_id", "state"),
+        Index("ix_work_items_state_due", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    case_no: Mapped[str] = mapped_column(String(32))
+    task_id: Mapped[str] = mapped_column(String(36))
+    process_id: Mapped[str] = mapped_column(String(128))
+    element_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(256))
+    lane: Mapped[str | None] = mapped_column(String(128))
+    team_code: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    form_file: Mapped[str | None] = mapped_column(String(256))
+    ui_file: Mapped[str | None] = mapped_column(String(256))
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

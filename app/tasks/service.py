@@ -1,0 +1,184 @@
+"""Work items: team queues, claim and release, and completing a task through the engine."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+
+from app.auth import policy
+from app.auth.principal import Principal
+from app.cases import present
+from app.cases.models import Case, CaseEvent
+from app.cases.progress import save_progress
+from app.database import affected
+from app.designer.service import bundle_for
+from app.engine import CaseRun, EngineError, TaskNotReady, clock
+from app.errors import ApiError, Conflict, Invalid, NotFound
+from app.extensions import db
+from app.routing.models import Team
+from app.tasks import forms
+from app.tasks.models import OPEN_STATES, WorkItem
+
+items_t = WorkItem.__table__
+cases_t = Case.__table__
+teams_t = Team.__table__
+events_t = CaseEvent.__table__
+
+
+def _visible(principal: Principal) -> Any:
+    if policy.sees_all_work_items(principal):
+        return True
+    return items_t.c.team_code.in_(list(principal.teams))
+
+
+def _item_query() -> Any:
+    return select(items_t, teams_t.c.name.label("team_name")).select_from(
+        items_t.outerjoin(teams_t, teams_t.c.code == items_t.c.team_code))
+
+
+def list_items(principal: Principal, args: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    now = clock.now()
+    conditions: list[Any] = [_visible(principal)]
+    scope = args.get("scope", "all")
+    if scope == "mine":
+        conditions.append(items_t.c.assignee == principal.username)
+    elif scope == "team":
+        conditions.append(items_t.c.team_code.in_(list(principal.teams)))
+    state = args.get("state")
+    conditions.append(items_t.c.state == state if state else items_t.c.state.in_(OPEN_STATES))
+    if args.get("case_no"):
+        conditions.append(items_t.c.case_no == args["case_no"])
+    if args.get("overdue") is True:
+        conditions += [items_t.c.due_at < now, items_t.c.state.in_(OPEN_STATES)]
+    elif args.get("overdue") is False:
+        conditions.append(~and_(items_t.c.due_at < now, items_t.c.state.in_(OPEN_STATES)))
+    total = db.session.execute(select(func.count()).select_from(items_t).where(*conditions)).scalar_one()
+    page, per_page = args["page"], args["per_page"]
+    rows = db.session.execute(
+        _item_query().where(*conditions)
+        .order_by(items_t.c.due_at.is_(None), items_t.c.due_at, items_t.c.created_at, items_t.c.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return [present.work_item(r, now) for r in rows], total
+
+
+def _load(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
+    columns = [items_t, teams_t.c.name.label("team_name")]
+    source = items_t.outerjoin(teams_t, teams_t.c.code == items_t.c.team_code)
+    if with_case:
+        columns += [cases_t.c.status.label("case_status"), cases_t.c.lock_version, cases_t.c.workflow_state,
+                    cases_t.c.process_version]
+        source = source.join(cases_t, cases_t.c.id == items_t.c.case_id)
+    row = db.session.execute(select(*columns).select_from(source).where(items_t.c.id == item_id)).first()
+    # Another team's item is indistinguishable from a missing one, whatever the request carried.
+    if row is None or not policy.can_work_on(principal, row.team_code):
+        raise NotFound(f"no work item {item_id}")
+    return row
+
+
+def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
+    row = _load(principal, item_id, with_case=True)
+    bundle = bundle_for(row.process_version)
+    schema = bundle.form(row.form_file) or {"type": "object", "properties": {}}
+    ui_schema = bundle.form(row.ui_file) or {}
+    out = present.work_item(row)
+    out.update(case_status=row.case_status, form={"schema": forms.with_examples(schema), "ui_schema": ui_schema},
+               data=row.form_data or {}, result=row.result_data)
+    return out
+
+
+def _event(case_id: int, actor: str, kind: str, summary: str, data: dict[str, Any]) -> None:
+    db.session.execute(insert(events_t).values(case_id=case_id, at=clock.now(), actor=actor, kind=kind,
+                                               summary=summary, data=data))
+
+
+def claim(principal: Principal, item_id: int) -> dict[str, Any]:
+    row = _load(principal, item_id)
+    if row.state == "claimed" and row.assignee == principal.username:
+        return present.work_item(row)
+    changed = affected(db.session.execute(
+        update(items_t).where(items_t.c.id == item_id, items_t.c.state == "open")
+        .values(state="claimed", assignee=principal.username, claimed_at=clock.now())
+    ))
+    if changed != 1:
+        raise Conflict(_not_open_message(row), code="not_open")
+    _event(row.case_id, principal.username, "task.claimed", f"签收：{row.name}",
+           {"work_item": item_id, "element_id": row.element_id})
+    return present.work_item(_load(principal, item_id))
+
+
+def release(principal: Principal, item_id: int) -> dict[str, Any]:
+    row = _load(principal, item_id)
+    if row.state == "open":
+        return present.work_item(row)
+    if row.state != "claimed":
+        raise Conflict(_not_open_message(row), code="not_open")
+    if row.assignee != principal.username and not policy.can_supervise(principal):
+        raise Conflict(f"claimed by {row.assignee}; only they or a supervisor can release it", code="claimed")
+    changed = affected(db.session.execute(
+        update(items_t).where(items_t.c.id == item_id, items_t.c.state == "claimed",
+                              items_t.c.assignee == row.assignee)
+        .values(state="open", assignee=None, claimed_at=None)
+    ))
+    if changed != 1:
+        raise Conflict("the work item changed meanwhile; reload it", code="not_open")
+    _event(row.case_id, principal.username, "task.released", f"退回队列：{row.name}",
+           {"work_item": item_id, "element_id": row.element_id, "was_assignee": row.assignee})
+    return present.work_item(_load(principal, item_id))
+
+
+def _not_open_message(row: Any) -> str:
+    if row.state == "claimed":
+        return f"already claimed by {row.assignee}"
+    return f"this work item is {row.state}; nothing left to do here"
+
+
+def complete(principal: Principal, item_id: int, body: Any) -> dict[str, Any]:
+    row = _load(principal, item_id, with_case=True)
+    if row.state not in OPEN_STATES:
+        raise Conflict(_not_open_message(row), code="not_open")
+    if row.state == "claimed" and row.assignee != principal.username and not policy.can_supervise(principal):
+        raise Conflict(f"claimed by {row.assignee}; ask them or a supervisor to release it", code="claimed")
+    if isinstance(body, ApiError):
+        raise body
+    if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
+        raise Invalid("send {\"data\": {...}} with the form's fields", {"data": ["must be a JSON object"]})
+
+    bundle = bundle_for(row.process_version)
+    schema = bundle.form(row.form_file) or {"type": "object"}
+    data = forms.prepare(schema, body.get("data") or {})
+    problems = forms.errors(forms.validator_for(row.process_version, row.form_file or "", schema), data)
+    if problems:
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(problems.items()))
+        raise Invalid(f"the form is not complete or not valid: {summary}", problems)
+
+    now = clock.now()
+    run = CaseRun.resume(bundle, row.workflow_state)
+    try:
+        run.complete(row.task_id, data)
+    except TaskNotReady:
+        raise Conflict("the case has moved on: this step is no longer waiting", code="case_changed") from None
+    except EngineError as err:
+        fields = {err.element_id or "process": [str(err)]}
+        raise Invalid(f"the process could not continue at {err.element_id or 'a step'}: {err}", fields) from err
+
+    changed = affected(db.session.execute(
+        update(items_t).where(items_t.c.id == item_id, items_t.c.state.in_(OPEN_STATES))
+        .values(state="completed", assignee=row.assignee or principal.username, completed_at=now,
+                completed_by=principal.username, result_data=data)
+    ))
+    if changed != 1:
+        raise Conflict("someone else completed this work item a moment ago", code="not_open")
+    progress = save_progress(
+        case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version, current_status=row.case_status,
+        run=run, now=now, event_kind="task.completed", event_summary=f"完成：{row.name}",
+        event_data={"work_item": item_id, "element_id": row.element_id, "team": row.team_code, "data": data},
+        actor=principal.username)
+    done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,
+            "completed_at": now, "completed_by": principal.username}
+    out = present.work_item(SimpleNamespace(**done), now)
+    out["case_status"] = progress.status
+    out["next"] = [{"element_id": t.element_id, "name": t.name, "team": t.team_code,
+                    "due_at": present.iso(t.due_at)} for t in progress.created]
+    return out
