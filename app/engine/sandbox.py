@@ -6,6 +6,7 @@ and routes attribute, item and iteration access through the guards below.
 """
 from __future__ import annotations
 
+import ast
 import operator
 from datetime import timedelta
 from functools import lru_cache
@@ -78,8 +79,26 @@ _GUARDS: dict[str, Any] = {
 _RESERVED = frozenset(_GUARDS) | frozenset(HELPERS)
 
 
+# Not in the sandbox's builtins anyway; named here so that validation can say so before anything runs.
+FORBIDDEN_NAMES = frozenset({"open", "compile", "globals", "locals", "vars", "input", "breakpoint", "help",
+                             "exit", "quit", "memoryview", "getattr", "setattr", "delattr"})
+
+
+def _refuse_statically(source: str, mode: str) -> None:
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError:
+        return  # RestrictedPython reports syntax errors with its own wording
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise ScriptRefused(f"line {node.lineno}: imports are not allowed in diagram scripts")
+        if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            raise ScriptRefused(f"line {node.lineno}: '{node.id}' is not available in diagram scripts")
+
+
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> CodeType:
+    _refuse_statically(source.strip(), "eval")
     result = compile_restricted_eval(source.strip())
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "empty expression")
@@ -88,6 +107,7 @@ def compile_expression(source: str) -> CodeType:
 
 @lru_cache(maxsize=1024)
 def compile_script(source: str) -> CodeType:
+    _refuse_statically(source, "exec")
     result = compile_restricted_exec(source)
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "empty script")

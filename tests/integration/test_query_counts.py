@@ -1,0 +1,77 @@
+"""SQL statements per request stay the same as stored cases and list lengths grow (no N+1)."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from app.extensions import db
+from tests.flows import DISPATCH_GAOZHAO, act, new_case, open_item
+
+
+@contextmanager
+def counting(app) -> Iterator[list[str]]:
+    statements: list[str] = []
+    lock = threading.Lock()
+
+    def record(conn, cursor, statement, params, context, executemany) -> None:
+        with lock:
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def complete_handle_statements(app, clients) -> int:
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    item = open_item(clients, "gaozhao", no)
+    with counting(app) as statements:
+        resp = clients("gaozhao").post(f"/tasks/{item['id']}/complete", json={"data": {"result": "resolved"}})
+    assert resp.status_code == 200
+    return len([s for s in statements if not s.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))])
+
+
+def test_completing_a_task_costs_the_same_statements_with_more_cases(app, clients):
+    clients("gaozhao").get("/tasks")  # the token is resolved once per process, then cached
+    few = complete_handle_statements(app, clients)
+    for _ in range(30):
+        new_case(clients)
+    many = complete_handle_statements(app, clients)
+    print("statements per completion:", few, many)
+    assert few == many
+    # load item+case, mark item done, update case, list open items, insert next item, insert event
+    assert few <= 6
+
+
+def test_lists_use_a_fixed_number_of_statements(app, clients):
+    clients("supervisor").get("/tasks")
+    sizes = []
+    for count in (2, 12):
+        while len(clients("supervisor").get("/tasks", params={"per_page": 200}).json()["items"]) < count:
+            new_case(clients)
+        with counting(app) as statements:
+            clients("supervisor").get("/tasks", params={"per_page": 200})
+            clients("supervisor").get("/cases", params={"per_page": 200})
+        sizes.append(len(statements))
+    assert sizes[0] == sizes[1]
+
+
+def test_case_detail_does_not_grow_with_its_history(app, clients):
+    no = new_case(clients)["case_no"]
+    clients("supervisor").get(f"/cases/{no}")
+    with counting(app) as first:
+        clients("supervisor").get(f"/cases/{no}")
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", no, {"result": "wrong_team"})
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    with counting(app) as later:
+        clients("supervisor").get(f"/cases/{no}")
+    assert len(first) == len(later)

@@ -1,0 +1,77 @@
+"""The engine package on its own: start, complete, state-only save and load, due times from the clock."""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.designer.service import shipped_files
+from app.engine import CaseRun, TaskNotReady, clock, parse_bundle
+from app.engine.serializer import SERIALIZER_VERSION
+
+ROOT = Path(__file__).resolve().parents[2]
+REGRESSION = ROOT / "tests" / "data" / "regression"
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return parse_bundle(shipped_files(str(ROOT / "processes")))
+
+
+def main_step(run):
+    return next(t for t in run.snapshot().ready if not t.element_id.startswith("Task_escalate"))
+
+
+def test_state_holds_no_spec_and_round_trips(bundle):
+    with clock.frozen_at(T0):
+        run = CaseRun.start(bundle, {"case_no": "T1", "township": None, "category": None})
+    state = run.dump()
+    dct = json.loads(state)
+    assert "spec" not in dct and "subprocess_specs" not in dct
+    assert dct["serializer_version"] == SERIALIZER_VERSION
+    again = CaseRun.resume(bundle, state)
+    assert [t.element_id for t in again.snapshot().ready] == ["Task_route"]
+    assert again.dump() == state
+
+
+def test_due_times_come_from_the_diagram_timers_and_the_clock(bundle):
+    with clock.frozen_at(T0):
+        run = CaseRun.start(bundle, {"case_no": "T2"})
+        route = main_step(run)
+        assert route.due_at == T0 + timedelta(minutes=3)  # sla_route
+        assert run.snapshot().next_timer_at == T0 + timedelta(minutes=1)  # sla_route_remind
+        run.complete(route.task_id, {"is_police_matter": False, "category": "other", "township": "haining-xucun"})
+        handle = main_step(run)
+        assert handle.team_code == "ms-haining-xucun"
+        assert handle.due_at == T0 + timedelta(hours=24)  # sla_close_loop
+        assert run.snapshot().next_timer_at == T0 + timedelta(minutes=30)  # sla_on_site
+
+
+def test_completing_a_task_that_is_not_waiting_is_refused(bundle):
+    run = CaseRun.start(bundle, {"case_no": "T3"})
+    route = main_step(run)
+    run.complete(route.task_id, {"is_police_matter": True})
+    with pytest.raises(TaskNotReady):
+        run.complete(route.task_id, {"is_police_matter": True})
+    with pytest.raises(TaskNotReady):
+        run.complete("not-a-uuid", {})
+    snap = run.snapshot()
+    assert snap.completed and snap.end_status == "returned_to_police"
+
+
+def test_a_case_in_flight_from_the_previous_release_still_runs():
+    old_bundle = parse_bundle(shipped_files(str(REGRESSION / "bundle-2026-11")))
+    state = (REGRESSION / "appeal-at-judicial-confirmation.json").read_text()
+    run = CaseRun.resume(old_bundle, state)
+    judicial = main_step(run)
+    assert judicial.element_id == "Task_judicial" and judicial.team_code == "court-xiuzhou"
+    run.complete(judicial.task_id, {"decision": "confirmed"})
+    run = CaseRun.resume(old_bundle, run.dump())
+    run.complete(main_step(run).task_id, {"satisfaction": "satisfied"})
+    snap = run.snapshot()
+    assert snap.completed and snap.end_status == "closed"
+    assert {"Task_route", "Task_handle", "CallActivity_mediation", "Task_judicial", "Task_callback"} <= set(
+        snap.completed_elements)
