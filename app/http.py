@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -10,6 +11,21 @@ from marshmallow import Schema, ValidationError
 from app.errors import ApiError, Invalid
 
 MAX_PER_PAGE = 200
+
+
+class Deferred:
+    """A request body read later: work-item actions check visibility first, so that another team's
+    item is a 404 whatever the body says, and only then refuse a bad body."""
+
+    def __init__(self, read: Callable[[], Any]) -> None:
+        self._read = read
+
+    def get(self) -> Any:
+        return self._read()
+
+
+def deferred(read: Callable[[], Any]) -> Deferred:
+    return Deferred(read)
 
 
 def json_body() -> Any:

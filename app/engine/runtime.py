@@ -13,7 +13,6 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -108,12 +107,7 @@ class CaseRun:
         return dump_state(self.workflow)
 
     def complete(self, task_id: str, data: dict[str, Any]) -> None:
-        try:
-            task = self.workflow.get_task_from_id(UUID(task_id))
-        except (ValueError, WorkflowException):
-            task = None
-        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
-            raise TaskNotReady(task_id)
+        task = self._ready_manual(task_id)
         task.data.update(data)
         self._guard(task.run)
         self._advance()
@@ -184,19 +178,26 @@ class CaseRun:
         except SpiffWorkflowException:
             return None
 
-    def _due_at(self, task: Any, props: dict[str, str]) -> datetime | None:
-        """The task's limit: its latest boundary timer, else its call activity's, else dueIn."""
+    def _attached_timers(self, task: Any) -> list[Any]:
+        """Waiting boundary timers on the task, or on the call activity that runs it."""
         holder = task
         while holder is not None:
             parent = holder.parent
             if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
-                dues = [d for c in parent.children if c is not holder and (d := _timer_due(c)) is not None]
-                if dues:
-                    return max(dues)
+                timers = [c for c in parent.children if c is not holder and _timer_due(c) is not None]
+                if timers:
+                    return timers
             workflow = holder.workflow
             if workflow is self.workflow or workflow.parent_task_id is None:
                 break
             holder = self.workflow.get_task_from_id(workflow.parent_task_id)
+        return []
+
+    def _due_at(self, task: Any, props: dict[str, str]) -> datetime | None:
+        """The task's limit: its latest boundary timer (or its call activity's), else its dueIn property."""
+        dues = [d for t in self._attached_timers(task) if (d := _timer_due(t)) is not None]
+        if dues:
+            return max(dues)
         due_in = self._evaluate(task, props.get("dueIn"))
         if isinstance(due_in, str):
             try:
@@ -205,6 +206,29 @@ class CaseRun:
                 return None
         return None
 
+    # --- supervisor changes --------------------------------------------------------------------
 
-def is_subworkflow_task(task: Any) -> bool:
-    return isinstance(task.task_spec, SubWorkflowTask)
+    def _ready_manual(self, task_id: str) -> Any:
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, WorkflowException):
+            task = None
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        return task
+
+    def set_variables(self, task_id: str, values: dict[str, Any]) -> None:
+        """Change case data on a waiting task (what later steps inherit), e.g. the handling team."""
+        self._ready_manual(task_id).data.update(values)
+
+    def extend(self, task_id: str, new_due: datetime) -> bool:
+        """Move the task's limit: the latest timer(s) on it now fire at new_due. False if it has none."""
+        timers = self._attached_timers(self._ready_manual(task_id))
+        if not timers:
+            return False
+        latest = max(d for t in timers if (d := _timer_due(t)) is not None)
+        for timer in timers:
+            if _timer_due(timer) == latest:
+                timer.internal_data["event_value"] = new_due.astimezone(UTC).isoformat()
+        return True
+

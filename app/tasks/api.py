@@ -7,11 +7,10 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.auth.request import require_staff
-from app.cases.schemas import WorkItemReadSchema
-from app.errors import ApiError
+from app.cases.schemas import SHANGHAI, WorkItemReadSchema
 from app.extensions import db
-from app.http import json_body, page_of, query
-from app.tasks import service
+from app.http import deferred, json_body, load, page_of, query
+from app.tasks import service, supervision
 from app.tasks.models import STATES
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
@@ -61,14 +60,52 @@ class Release(MethodView):
         return out
 
 
+class AssignSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class ReassignSchema(Schema):
+    team = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class ExtendSchema(Schema):
+    due_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
+
+
+@blp.route("/tasks/<int:item_id>/assign")
+class Assign(MethodView):
+    def post(self, item_id: int) -> Any:
+        principal = require_staff()
+        body = deferred(lambda: load(AssignSchema(unknown=EXCLUDE), json_body()))
+        out = supervision.assign(principal, item_id, body)
+        db.session.commit()
+        return out
+
+
+@blp.route("/tasks/<int:item_id>/reassign")
+class Reassign(MethodView):
+    def post(self, item_id: int) -> Any:
+        principal = require_staff()
+        body = deferred(lambda: load(ReassignSchema(unknown=EXCLUDE), json_body()))
+        out = supervision.reassign(principal, item_id, body)
+        db.session.commit()
+        return out
+
+
+@blp.route("/tasks/<int:item_id>/extend")
+class Extend(MethodView):
+    def post(self, item_id: int) -> Any:
+        principal = require_staff()
+        body = deferred(lambda: load(ExtendSchema(unknown=EXCLUDE), json_body()))
+        out = supervision.extend(principal, item_id, body)
+        db.session.commit()
+        return out
+
+
 @blp.route("/tasks/<int:item_id>/complete")
 class Complete(MethodView):
     def post(self, item_id: int) -> Any:
         principal = require_staff()
-        try:
-            body: Any = json_body()
-        except ApiError as err:
-            body = err  # refused only after the visibility check: another team's item stays a 404
-        out = service.complete(principal, item_id, body)
+        out = service.complete(principal, item_id, deferred(json_body))
         db.session.commit()
         return out

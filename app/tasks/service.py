@@ -14,8 +14,9 @@ from app.cases.progress import save_progress
 from app.database import affected
 from app.designer.service import bundle_for
 from app.engine import CaseRun, EngineError, TaskNotReady, clock
-from app.errors import ApiError, Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.http import Deferred
 from app.routing.models import Team
 from app.tasks import forms
 from app.tasks.models import OPEN_STATES, WorkItem
@@ -63,7 +64,7 @@ def list_items(principal: Principal, args: dict[str, Any]) -> tuple[list[dict[st
     return [present.work_item(r, now) for r in rows], total
 
 
-def _load(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
+def load_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
     columns = [items_t, teams_t.c.name.label("team_name")]
     source = items_t.outerjoin(teams_t, teams_t.c.code == items_t.c.team_code)
     if with_case:
@@ -78,7 +79,7 @@ def _load(principal: Principal, item_id: int, *, with_case: bool = False) -> Any
 
 
 def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
-    row = _load(principal, item_id, with_case=True)
+    row = load_item(principal, item_id, with_case=True)
     bundle = bundle_for(row.process_version)
     schema = bundle.form(row.form_file) or {"type": "object", "properties": {}}
     ui_schema = bundle.form(row.ui_file) or {}
@@ -88,13 +89,13 @@ def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
     return out
 
 
-def _event(case_id: int, actor: str, kind: str, summary: str, data: dict[str, Any]) -> None:
+def record_event(case_id: int, actor: str, kind: str, summary: str, data: dict[str, Any]) -> None:
     db.session.execute(insert(events_t).values(case_id=case_id, at=clock.now(), actor=actor, kind=kind,
                                                summary=summary, data=data))
 
 
 def claim(principal: Principal, item_id: int) -> dict[str, Any]:
-    row = _load(principal, item_id)
+    row = load_item(principal, item_id)
     if row.state == "claimed" and row.assignee == principal.username:
         return present.work_item(row)
     changed = affected(db.session.execute(
@@ -102,18 +103,18 @@ def claim(principal: Principal, item_id: int) -> dict[str, Any]:
         .values(state="claimed", assignee=principal.username, claimed_at=clock.now())
     ))
     if changed != 1:
-        raise Conflict(_not_open_message(row), code="not_open")
-    _event(row.case_id, principal.username, "task.claimed", f"签收：{row.name}",
+        raise Conflict(not_open_message(row), code="not_open")
+    record_event(row.case_id, principal.username, "task.claimed", f"签收：{row.name}",
            {"work_item": item_id, "element_id": row.element_id})
-    return present.work_item(_load(principal, item_id))
+    return present.work_item(load_item(principal, item_id))
 
 
 def release(principal: Principal, item_id: int) -> dict[str, Any]:
-    row = _load(principal, item_id)
+    row = load_item(principal, item_id)
     if row.state == "open":
         return present.work_item(row)
     if row.state != "claimed":
-        raise Conflict(_not_open_message(row), code="not_open")
+        raise Conflict(not_open_message(row), code="not_open")
     if row.assignee != principal.username and not policy.can_supervise(principal):
         raise Conflict(f"claimed by {row.assignee}; only they or a supervisor can release it", code="claimed")
     changed = affected(db.session.execute(
@@ -123,25 +124,24 @@ def release(principal: Principal, item_id: int) -> dict[str, Any]:
     ))
     if changed != 1:
         raise Conflict("the work item changed meanwhile; reload it", code="not_open")
-    _event(row.case_id, principal.username, "task.released", f"退回队列：{row.name}",
+    record_event(row.case_id, principal.username, "task.released", f"退回队列：{row.name}",
            {"work_item": item_id, "element_id": row.element_id, "was_assignee": row.assignee})
-    return present.work_item(_load(principal, item_id))
+    return present.work_item(load_item(principal, item_id))
 
 
-def _not_open_message(row: Any) -> str:
+def not_open_message(row: Any) -> str:
     if row.state == "claimed":
         return f"already claimed by {row.assignee}"
     return f"this work item is {row.state}; nothing left to do here"
 
 
-def complete(principal: Principal, item_id: int, body: Any) -> dict[str, Any]:
-    row = _load(principal, item_id, with_case=True)
+def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict[str, Any]:
+    row = load_item(principal, item_id, with_case=True)
     if row.state not in OPEN_STATES:
-        raise Conflict(_not_open_message(row), code="not_open")
+        raise Conflict(not_open_message(row), code="not_open")
     if row.state == "claimed" and row.assignee != principal.username and not policy.can_supervise(principal):
         raise Conflict(f"claimed by {row.assignee}; ask them or a supervisor to release it", code="claimed")
-    if isinstance(body, ApiError):
-        raise body
+    body = request_body.get()
     if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
         raise Invalid("send {\"data\": {...}} with the form's fields", {"data": ["must be a JSON object"]})
 
