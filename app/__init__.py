@@ -29,10 +29,11 @@ def create_app(config: Any = None) -> Flask:
     from app.cases.api import blp as cases_blp
     from app.cli import register_cli
     from app.errors import register_error_handlers
+    from app.designer.api import blp as processes_blp
     from app.routing.api import blp as teams_blp
     from app.tasks.api import blp as tasks_blp
 
-    for blueprint in (cases_blp, tasks_blp, teams_blp):
+    for blueprint in (cases_blp, tasks_blp, teams_blp, processes_blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)

@@ -1,0 +1,34 @@
+"""Errors at the edges of HTTP come in the contract's shape, never as a 500 page."""
+from __future__ import annotations
+
+
+def test_oversized_body_is_refused_in_the_contract_shape(clients, sql):
+    resp = clients("intake").post("/cases", data=b"{" + b" " * (5 * 1024 * 1024) + b"}",
+                                  headers={"Content-Type": "application/json"})
+    assert resp.status_code == 413
+    assert resp.json()["error"]["code"] == "payload_too_large"
+    assert sql("SELECT count(*) FROM cases")[0][0] == 0
+
+
+def test_unknown_paths_and_methods(clients):
+    missing = clients("intake").get("/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = clients("intake").request("DELETE", "/cases")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_openapi_document_lists_the_contract_paths(clients):
+    doc = clients(None).get("/openapi.json").json()
+    for path in ("/api/v1/cases", "/api/v1/cases/{case_no}", "/api/v1/cases/{case_no}/events",
+                 "/api/v1/tasks", "/api/v1/tasks/{item_id}/complete", "/api/v1/teams", "/api/v1/processes"):
+        assert path in doc["paths"], path
+
+
+def test_process_versions_are_listed_for_designers(clients):
+    from tests.flows import new_case
+
+    new_case(clients)
+    versions = clients("designer").get("/processes").json()["items"]
+    assert len(versions) == 1 and versions[0]["process_id"] == "appeal" and versions[0]["current"]
+    assert "appeal.bpmn" in versions[0]["files"]
+    assert clients("gaozhao").get("/processes").status_code == 403
