@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
+from app.errors import ApiError
 from app.extensions import api, db, migrate
 
 
@@ -28,8 +29,8 @@ def create_app(config: Any = None) -> Flask:
     from app import models  # noqa: F401  (every table known to Alembic)
     from app.cases.api import blp as cases_blp
     from app.cli import register_cli
-    from app.errors import register_error_handlers
     from app.designer.api import blp as processes_blp
+    from app.errors import register_error_handlers
     from app.routing.api import blp as teams_blp
     from app.tasks.api import blp as tasks_blp
 
@@ -37,6 +38,12 @@ def create_app(config: Any = None) -> Flask:
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # NUL cannot be stored or compared in PostgreSQL text; refuse it at the door, not with a 500.
+        if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            raise ApiError(400, "NUL characters are not allowed in paths or query strings")
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -9,6 +9,16 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from app.cases.models import CHANNELS, STATUSES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+class Str(fields.String):
+    """A string without NUL characters (PostgreSQL text cannot hold them)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text: str = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("must not contain NUL characters")
+        return text
+
+
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{2,30}$", error="not a phone number (digits, optional +, - and spaces)")
 
 
@@ -16,8 +26,8 @@ class ReporterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    name = fields.String(validate=validate.Length(max=64), allow_none=True)
-    phone = fields.String(validate=[validate.Length(max=32), PHONE], allow_none=True)
+    name = Str(validate=validate.Length(max=64), allow_none=True)
+    phone = Str(validate=[validate.Length(max=32), PHONE], allow_none=True)
 
 
 class CaseCreateSchema(Schema):
@@ -27,13 +37,13 @@ class CaseCreateSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    external_ref = fields.String(validate=validate.Length(min=1, max=128), allow_none=True)
+    channel = Str(required=True, validate=validate.OneOf(CHANNELS))
+    external_ref = Str(validate=validate.Length(min=1, max=128), allow_none=True)
     reporter = fields.Nested(ReporterSchema, allow_none=True)
-    description = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
-    township = fields.String(validate=validate.Length(max=64), allow_none=True)
-    address = fields.String(validate=validate.Length(max=256), allow_none=True)
-    category = fields.String(validate=validate.Length(max=64), allow_none=True)
+    description = Str(required=True, validate=validate.Length(min=1, max=10_000))
+    township = Str(validate=validate.Length(max=64), allow_none=True)
+    address = Str(validate=validate.Length(max=256), allow_none=True)
+    category = Str(validate=validate.Length(max=64), allow_none=True)
     occurred_at = fields.AwareDateTime(default_timezone=SHANGHAI, allow_none=True)
     lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
@@ -48,12 +58,12 @@ class CaseFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    township = fields.String()
-    team = fields.String()
-    category = fields.String()
-    channel = fields.String(validate=validate.OneOf(CHANNELS))
-    q = fields.String(validate=validate.Length(max=200))
+    status = Str(validate=validate.OneOf(STATUSES))
+    township = Str()
+    team = Str()
+    category = Str()
+    channel = Str(validate=validate.OneOf(CHANNELS))
+    q = Str(validate=validate.Length(max=200))
     opened_from = fields.AwareDateTime(default_timezone=SHANGHAI)
     opened_to = fields.AwareDateTime(default_timezone=SHANGHAI)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))

@@ -4,9 +4,10 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, validate
 
 from app.auth.request import require_staff
+from app.cases.schemas import Str
 from app.http import query
 from app.routing.models import TEAM_KINDS
 from app.routing.service import list_teams
@@ -18,8 +19,8 @@ class TeamFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    kind = fields.String(validate=validate.OneOf(TEAM_KINDS))
-    township = fields.String()
+    kind = Str(validate=validate.OneOf(TEAM_KINDS))
+    township = Str()
 
 
 @blp.route("/teams")

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.auth.request import require_staff
-from app.cases.schemas import SHANGHAI, WorkItemReadSchema
+from app.cases.schemas import SHANGHAI, Str, WorkItemReadSchema
 from app.extensions import db
 from app.http import deferred, json_body, load, page_of, query
 from app.tasks import service, supervision
@@ -20,9 +20,9 @@ class TaskFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    scope = fields.String(load_default="all", validate=validate.OneOf(("mine", "team", "all")))
-    state = fields.String(validate=validate.OneOf(STATES))
-    case_no = fields.String(validate=validate.Length(max=32))
+    scope = Str(load_default="all", validate=validate.OneOf(("mine", "team", "all")))
+    state = Str(validate=validate.OneOf(STATES))
+    case_no = Str(validate=validate.Length(max=32))
     overdue = fields.Boolean()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
@@ -61,11 +61,11 @@ class Release(MethodView):
 
 
 class AssignSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    username = Str(required=True, validate=validate.Length(min=1, max=64))
 
 
 class ReassignSchema(Schema):
-    team = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    team = Str(required=True, validate=validate.Length(min=1, max=64))
 
 
 class ExtendSchema(Schema):

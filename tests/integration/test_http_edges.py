@@ -32,3 +32,21 @@ def test_process_versions_are_listed_for_designers(clients):
     assert len(versions) == 1 and versions[0]["process_id"] == "appeal" and versions[0]["current"]
     assert "appeal.bpmn" in versions[0]["files"]
     assert clients("gaozhao").get("/processes").status_code == 403
+
+
+def test_nul_characters_never_reach_the_database_as_errors(clients, sql):
+    from tests.flows import DISPATCH_GAOZHAO, act, new_case, open_item
+
+    resp = clients("intake").post("/cases", json={"channel": "110", "external_ref": "A\u0000B",
+                                                  "description": "玻璃\u0000碎片"})
+    assert resp.status_code == 422
+    assert {"external_ref", "description"} <= set(resp.json()["error"]["fields"])
+    assert clients("supervisor").get("/cases", params={"q": "a\u0000b"}).status_code == 400
+    assert clients("supervisor").get("/cases/MS%00").status_code in (400, 404)
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    item = open_item(clients, "gaozhao", no)
+    done = clients("gaozhao").post(f"/tasks/{item['id']}/complete",
+                                   json={"data": {"result": "resolved", "measures": "已\u0000处置"}})
+    assert done.status_code in (200, 422), done.text
+    assert sql("SELECT count(*) FROM cases")[0][0] == 1
