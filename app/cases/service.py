@@ -49,27 +49,22 @@ def _visible(principal: Principal) -> Any:
                exists().where(items_t.c.case_id == cases_t.c.id, items_t.c.team_code.in_(teams)))
 
 
+def _unknown(field: str, label: str, value: str) -> dict[str, str]:
+    return {"field": field, "code": f"unknown_{field}",
+            "message": f"{field}: 未识别的{label}“{value}”，已留空，由分流员确定 (unknown {field}, left unset for the "
+                       f"dispatcher)"}
+
+
 def _normalise_place_and_category(payload: dict[str, Any]) -> tuple[str | None, str | None, list[dict[str, str]]]:
+    """Codes for what intake sent by code or name; what is not recognised becomes a warning, never a refusal."""
     warnings: list[dict[str, str]] = []
-    township = None
-    if payload.get("township"):
-        place = gazetteer().match(payload["township"])
-        if place is None:
-            warnings.append({"field": "township", "code": "unknown_township",
-                             "message": f"township: 未识别的镇街“{payload['township']}”，已留空，由分流员确定 "
-                                        f"(unknown township, left unset for the dispatcher)"})
-        else:
-            township = place.code
-    category = None
-    if payload.get("category"):
-        found = match_category(payload["category"])
-        if found is None:
-            warnings.append({"field": "category", "code": "unknown_category",
-                             "message": f"category: 未识别的事项类别“{payload['category']}”，已留空，由分流员确定 "
-                                        f"(unknown category, left unset for the dispatcher)"})
-        else:
-            category = found.code
-    return township, category, warnings
+    place = gazetteer().match(payload["township"]) if payload.get("township") else None
+    if payload.get("township") and place is None:
+        warnings.append(_unknown("township", "镇街", payload["township"]))
+    category = match_category(payload["category"]) if payload.get("category") else None
+    if payload.get("category") and category is None:
+        warnings.append(_unknown("category", "事项类别", payload["category"]))
+    return (place.code if place else None), (category.code if category else None), warnings
 
 
 def _find_by_ref(channel: str, external_ref: str | None) -> Any:
