@@ -25,6 +25,7 @@ class Config:
     # Bearer tokens are checked against the database at most once per this many seconds per process.
     TOKEN_CACHE_SECONDS = int(os.environ.get("TOKEN_CACHE_SECONDS", "60"))
     JSON_AS_ASCII = False
+    TIMER_INTERVAL = float(os.environ.get("TIMER_INTERVAL", "5"))
 
     API_TITLE = "民声一键办 case service"
     API_VERSION = "v1"

@@ -62,5 +62,8 @@ def demo_load(no_users: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.timers.cli import timers_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(timers_cli)

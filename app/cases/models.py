@@ -43,6 +43,10 @@ class Case(db.Model):  # type: ignore[name-defined]
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     completed_elements: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A timer that could not fire: the case waits for a supervisor (or a fixed diagram) instead.
+    error_element: Mapped[str | None] = mapped_column(String(128))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class CaseEvent(db.Model):  # type: ignore[name-defined]

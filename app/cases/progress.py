@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 
 from app.cases.models import Case, CaseEvent
 from app.database import affected
-from app.engine import CaseRun, ProcessBundle, ReadyTask, Snapshot
+from app.engine import CaseRun, FiredTimer, ProcessBundle, ReadyTask, Snapshot
 from app.errors import Conflict
 from app.extensions import db
 from app.routing.gazetteer import categories, gazetteer
@@ -46,7 +46,8 @@ def case_status(snapshot: Snapshot, current: str) -> str:
 
 def save_progress(*, case_id: int, case_no: str, lock_version: int, current_status: str, run: CaseRun,
                   now: datetime, event_kind: str, event_summary: str, event_data: dict[str, Any],
-                  actor: str | None, extra_case_values: dict[str, Any] | None = None) -> Progress:
+                  actor: str | None, extra_case_values: dict[str, Any] | None = None,
+                  fired: list[FiredTimer] | None = None) -> Progress:
     snapshot = run.snapshot()
     status = case_status(snapshot, current_status)
     team_code = snapshot.variables.get("team_code")
@@ -90,7 +91,13 @@ def save_progress(*, case_id: int, case_no: str, lock_version: int, current_stat
         db.session.execute(update(items_t).where(items_t.c.id.in_(gone)).values(state="cancelled", completed_at=now))
     created = [t for t in snapshot.ready if t.task_id not in known]
     if created:
-        db.session.execute(insert(items_t), [_item_row(case_id, case_no, t, run.bundle, now) for t in created])
+        item_ids = {r.task_id: r.id for r in open_rows}
+        escalates = {f.element_id: next((item_ids[t] for t in f.covered_task_ids if t in item_ids), None)
+                     for f in fired or []}
+        db.session.execute(insert(items_t), [
+            {**_item_row(case_id, case_no, t, run.bundle, now), "origin_timer": t.origin_timer,
+             "escalated_item_id": escalates.get(t.origin_timer) if t.origin_timer else None}
+            for t in created])
 
     data = {**event_data, "status": status}
     if created:

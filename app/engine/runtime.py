@@ -13,6 +13,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -36,6 +37,16 @@ class TaskNotReady(Exception):
 
 
 @dataclass(frozen=True)
+class FiredTimer:
+    element_id: str
+    name: str
+    host_element_id: str | None
+    interrupting: bool
+    due_at: datetime | None
+    covered_task_ids: tuple[str, ...]  # the waiting user tasks the timer was watching
+
+
+@dataclass(frozen=True)
 class ReadyTask:
     task_id: str
     element_id: str
@@ -46,6 +57,7 @@ class ReadyTask:
     data: dict[str, Any]
     team_code: str | None
     due_at: datetime | None
+    origin_timer: str | None = None  # the boundary timer whose path created this task, if any
 
 
 @dataclass
@@ -75,6 +87,19 @@ def _timer_due(task: Any) -> datetime | None:
     if not isinstance(definition, TimerEventDefinition):
         return None
     return _parse_when(task.internal_data.get("event_value"))
+
+
+def _origin_timer(task: Any) -> str | None:
+    """The boundary timer on this task's path back to its attached activity (escalation steps)."""
+    current = task.parent
+    while current is not None:
+        spec = current.task_spec
+        if isinstance(spec, BoundaryEvent):
+            return str(spec.bpmn_id) if isinstance(spec.event_definition, TimerEventDefinition) else None
+        if isinstance(spec, BoundaryEventSplit):
+            return None
+        current = current.parent
+    return None
 
 
 def duration_from_now(iso: str) -> datetime:
@@ -120,6 +145,35 @@ class CaseRun:
         self._guard(self.workflow.do_engine_steps)
         while ready_engine_tasks():
             self._guard(self.workflow.do_engine_steps)
+
+    def fire_timers(self) -> list[FiredTimer]:
+        """Fire every timer due by the clock's now and run the workflow on from there."""
+        now = clock.now()
+        due = [t for t in self.workflow.get_tasks(state=TaskState.WAITING)
+               if (d := _timer_due(t)) is not None and d < now]
+        before = [self._timer_info(t) for t in due]
+        self._guard(self.workflow.refresh_timers)
+        self._advance()
+        return [info for task, info in zip(due, before, strict=True) if task.state != TaskState.WAITING]
+
+    def _timer_info(self, task: Any) -> FiredTimer:
+        spec = task.task_spec
+        host = None
+        parent = task.parent
+        if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
+            host = next((c for c in parent.children if c is not task
+                         and not isinstance(c.task_spec, BoundaryEvent)), None)
+        covered: list[str] = []
+        if host is not None:
+            if host.state == TaskState.READY and host.task_spec.manual:
+                covered.append(str(host.id))
+            sub = self.workflow.subprocesses.get(host.id)
+            if sub is not None:
+                covered += [str(t.id) for t in sub.get_tasks(state=TaskState.READY, manual=True)]
+        return FiredTimer(element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                          host_element_id=host.task_spec.bpmn_id if host is not None else None,
+                          interrupting=bool(getattr(spec, "cancel_activity", False)), due_at=_timer_due(task),
+                          covered_task_ids=tuple(covered))
 
     @staticmethod
     def _guard(step: Any) -> None:
@@ -168,7 +222,8 @@ class CaseRun:
         due = self._due_at(task, props)
         return ReadyTask(task_id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                          lane=spec.lane, process_id=task.workflow.spec.name, properties=props,
-                         data=task.data, team_code=team if isinstance(team, str) else None, due_at=due)
+                         data=task.data, team_code=team if isinstance(team, str) else None, due_at=due,
+                         origin_timer=_origin_timer(task))
 
     def _evaluate(self, task: Any, expression: str | None) -> Any:
         if not expression:
@@ -178,13 +233,14 @@ class CaseRun:
         except SpiffWorkflowException:
             return None
 
-    def _attached_timers(self, task: Any) -> list[Any]:
-        """Waiting boundary timers on the task, or on the call activity that runs it."""
+    def _attached_timers(self, task: Any, *, waiting_only: bool = False) -> list[Any]:
+        """Boundary timers on the task, or on the call activity that runs it."""
         holder = task
         while holder is not None:
             parent = holder.parent
             if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
-                timers = [c for c in parent.children if c is not holder and _timer_due(c) is not None]
+                timers = [c for c in parent.children if c is not holder and _timer_due(c) is not None
+                          and (not waiting_only or c.state == TaskState.WAITING)]
                 if timers:
                     return timers
             workflow = holder.workflow
@@ -223,7 +279,7 @@ class CaseRun:
 
     def extend(self, task_id: str, new_due: datetime) -> bool:
         """Move the task's limit: the latest timer(s) on it now fire at new_due. False if it has none."""
-        timers = self._attached_timers(self._ready_manual(task_id))
+        timers = self._attached_timers(self._ready_manual(task_id), waiting_only=True)
         if not timers:
             return False
         latest = max(d for t in timers if (d := _timer_due(t)) is not None)

@@ -45,3 +45,6 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
     ui_file: Mapped[str | None] = mapped_column(String(256))
     form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Escalation steps: the timer that created them and the work item they escalate.
+    origin_timer: Mapped[str | None] = mapped_column(String(128))
+    escalated_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), index=True)
