@@ -83,6 +83,8 @@ def case(row: Any, open_items: list[dict[str, Any]], *, personal: bool) -> dict[
         "opened_at": iso(row.opened_at),
         "closed_at": iso(row.closed_at),
         "process_version": row.process_version,
+        "error": ({"element_id": row.error_element, "message": row.error_message, "at": iso(row.error_at)}
+                  if row.error_at is not None else None),
         "warnings": [w["message"] for w in warnings],
         "warning_details": warnings,
         "open_tasks": open_items,

@@ -118,6 +118,7 @@ class CaseReadSchema(Schema):
     opened_at = fields.String()
     closed_at = fields.String(allow_none=True)
     process_version = fields.String()
+    error = fields.Dict(allow_none=True)
     warnings = fields.List(fields.String())
     warning_details = fields.List(fields.Dict())
     open_tasks = fields.List(fields.Nested(WorkItemReadSchema))
