@@ -33,8 +33,9 @@ def create_app(config: Any = None) -> Flask:
     from app.errors import register_error_handlers
     from app.routing.api import blp as teams_blp
     from app.tasks.api import blp as tasks_blp
+    from app.timers.api import blp as escalations_blp
 
-    for blueprint in (cases_blp, tasks_blp, teams_blp, processes_blp):
+    for blueprint in (cases_blp, tasks_blp, teams_blp, processes_blp, escalations_blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     register_cli(app)

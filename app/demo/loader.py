@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.auth.service import create_user
-from app.designer.service import current_version_key
+from app.designer.service import deploy_shipped
 from app.extensions import db
 from app.routing.gazetteer import gazetteer
 from app.routing.models import Team, Township
@@ -69,5 +69,5 @@ def load_demo(processes_dir: str, with_users: bool = True) -> dict[str, int]:
             create_user(demo.username, list(demo.roles), list(demo.teams), password=demo.password,
                         display_name=demo.display_name)
             users += 1
-    current_version_key(processes_dir)
-    return {"townships": places, "teams": teams, "users": users}
+    _version, deployed = deploy_shipped(processes_dir)
+    return {"townships": places, "teams": teams, "users": users, "versions": int(deployed)}

@@ -42,6 +42,11 @@ def deploy(files: dict[str, bytes], author: str, note: str | None = None) -> tup
     return version, True
 
 
+def deploy_shipped(processes_dir: str) -> tuple[ProcessVersion, bool]:
+    """The diagrams in processes/ as a version: a release that changes them makes them current."""
+    return deploy(shipped_files(processes_dir), author="system", note="diagrams shipped with the service")
+
+
 def current_version_key(processes_dir: str, process_id: str = MAIN_PROCESS) -> str:
     key = db.session.execute(
         select(ProcessVersion.key).where(ProcessVersion.process_id == process_id)
@@ -49,8 +54,7 @@ def current_version_key(processes_dir: str, process_id: str = MAIN_PROCESS) -> s
     ).scalar_one_or_none()
     if key is not None:
         return key
-    version, _ = deploy(shipped_files(processes_dir), author="system", note="diagrams shipped with the service")
-    return version.key
+    return deploy_shipped(processes_dir)[0].key
 
 
 def bundle_for(key: str) -> ProcessBundle:

@@ -1,7 +1,8 @@
 """A supervisor's hands on a work item: assign to a person, move to another team, give more time.
 
 Each is one transaction and one audit event; the ones that change what the workflow will do (team,
-limit) load the case's workflow, change it, and save it under the optimistic lock.
+limit) load the case's workflow, change it, and save it under the optimistic lock. The checks and
+workflow changes are also used by the escalation desk, which combines them with closing an escalation.
 """
 from __future__ import annotations
 
@@ -29,6 +30,44 @@ from app.tasks.service import load_item, not_open_message, record_event
 items_t = WorkItem.__table__
 
 
+# --- checks and workflow changes, shared with the escalation desk ---------------------------------
+
+def check_assignee(username: str, team_code: str | None) -> None:
+    user = db.session.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
+    if user is None:
+        raise Invalid(f"no active user {username}", {"username": ["no such user"]})
+    member = db.session.execute(select(Membership).where(Membership.user_id == user.id,
+                                                         Membership.team_code == team_code)).first()
+    if member is None and "supervisor" not in user.role_list and "admin" not in user.role_list:
+        raise Invalid(f"{username} is not in team {team_code}; reassign the item to their team first",
+                      {"username": ["not a member of the item's team"]})
+
+
+def check_team(team_code: str) -> Team:
+    team = db.session.get(Team, team_code)
+    if team is None or not team.active:
+        raise Invalid(f"no active team {team_code}", {"team": ["no such team"]})
+    return team
+
+
+def check_later(current_due: datetime | None, due_at: datetime) -> None:
+    if due_at <= clock.now():
+        raise Invalid("the new limit must be in the future", {"due_at": ["must be later than now"]})
+    if current_due is not None and due_at <= current_due:
+        raise Invalid("extending means a later limit than the current one",
+                      {"due_at": [f"must be later than {present.iso(current_due)}"]})
+
+
+def move_team(run: CaseRun, task_id: str, from_team: str | None, to_team: str) -> None:
+    """The handling team is case data: when this step had the case's team, later steps follow the new one."""
+    if run.snapshot().variables.get("team_code") == from_team:
+        run.set_variables(task_id, {"team_code": to_team})
+
+
+def resumed(row: Any) -> CaseRun:
+    return CaseRun.resume(bundle_for(row.process_version), row.workflow_state)
+
+
 def _open_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
     row = load_item(principal, item_id, with_case=with_case)  # 404 first: invisible items stay invisible
     if not policy.can_supervise(principal):
@@ -38,25 +77,20 @@ def _open_item(principal: Principal, item_id: int, *, with_case: bool = False) -
     return row
 
 
-def _resumed(row: Any) -> CaseRun:
-    return CaseRun.resume(bundle_for(row.process_version), row.workflow_state)
-
-
 def _result(row: Any, **changes: Any) -> dict[str, Any]:
     return present.work_item(SimpleNamespace(**{**row._mapping, **changes}))
 
 
+def _moved_on() -> Conflict:
+    return Conflict("the case has moved on: this step is no longer waiting", code="case_changed")
+
+
+# --- the work-item actions -----------------------------------------------------------------------
+
 def assign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
     row = _open_item(principal, item_id)
     username: str = body.get()["username"]
-    user = db.session.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
-    if user is None:
-        raise Invalid(f"no active user {username}", {"username": ["no such user"]})
-    member = db.session.execute(select(Membership).where(Membership.user_id == user.id,
-                                                         Membership.team_code == row.team_code)).first()
-    if member is None and "supervisor" not in user.role_list and "admin" not in user.role_list:
-        raise Invalid(f"{username} is not in team {row.team_code}; reassign the item to their team first",
-                      {"username": ["not a member of the item's team"]})
+    check_assignee(username, row.team_code)
     now = clock.now()
     changed = affected(db.session.execute(
         update(items_t).where(items_t.c.id == item_id, items_t.c.state.in_(OPEN_STATES))
@@ -64,53 +98,42 @@ def assign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]
     if changed != 1:
         raise Conflict("the work item changed meanwhile; reload it", code="not_open")
     record_event(row.case_id, principal.username, "task.assigned", f"督办指派：{row.name} → {username}",
-           {"work_item": item_id, "element_id": row.element_id, "assignee": username, "was": row.assignee})
+                 {"work_item": item_id, "element_id": row.element_id, "assignee": username, "was": row.assignee})
     return _result(row, state="claimed", assignee=username, claimed_at=now)
 
 
 def reassign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
     row = _open_item(principal, item_id, with_case=True)
-    team_code: str = body.get()["team"]
-    team = db.session.get(Team, team_code)
-    if team is None or not team.active:
-        raise Invalid(f"no active team {team_code}", {"team": ["no such team"]})
-    if team_code == row.team_code:
+    team = check_team(body.get()["team"])
+    if team.code == row.team_code:
         return _result(row)
-    run = _resumed(row)
+    run = resumed(row)
     try:
-        # The handling team is case data: steps after this one follow the new team too.
-        if run.snapshot().variables.get("team_code") == row.team_code:
-            run.set_variables(row.task_id, {"team_code": team_code})
+        move_team(run, row.task_id, row.team_code, team.code)
     except TaskNotReady:
-        raise Conflict("the case has moved on: this step is no longer waiting", code="case_changed") from None
-    now = clock.now()
+        raise _moved_on() from None
     save_progress(case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version,
-                  current_status=row.case_status, run=run, now=now, event_kind="task.reassigned",
+                  current_status=row.case_status, run=run, now=clock.now(), event_kind="task.reassigned",
                   event_summary=f"督办改派：{row.name} → {team.name}",
                   event_data={"work_item": item_id, "element_id": row.element_id, "from": row.team_code,
-                              "to": team_code},
+                              "to": team.code},
                   actor=principal.username)
     db.session.execute(update(items_t).where(items_t.c.id == item_id)
-                       .values(team_code=team_code, state="open", assignee=None, claimed_at=None))
-    return _result(row, team_code=team_code, team_name=team.name, state="open", assignee=None)
+                       .values(team_code=team.code, state="open", assignee=None, claimed_at=None))
+    return _result(row, team_code=team.code, team_name=team.name, state="open", assignee=None)
 
 
 def extend(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
     row = _open_item(principal, item_id, with_case=True)
     due_at: datetime = body.get()["due_at"]
-    now = clock.now()
-    if due_at <= now:
-        raise Invalid("the new limit must be in the future", {"due_at": ["must be later than now"]})
-    if row.due_at is not None and due_at <= row.due_at:
-        raise Invalid("extending means a later limit than the current one",
-                      {"due_at": [f"must be later than {present.iso(row.due_at)}"]})
-    run = _resumed(row)
+    check_later(row.due_at, due_at)
+    run = resumed(row)
     try:
         run.extend(row.task_id, due_at)
     except TaskNotReady:
-        raise Conflict("the case has moved on: this step is no longer waiting", code="case_changed") from None
+        raise _moved_on() from None
     save_progress(case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version,
-                  current_status=row.case_status, run=run, now=now, event_kind="task.extended",
+                  current_status=row.case_status, run=run, now=clock.now(), event_kind="task.extended",
                   event_summary=f"督办延期：{row.name} 至 {present.iso(due_at)}",
                   event_data={"work_item": item_id, "element_id": row.element_id,
                               "from": present.iso(row.due_at), "to": present.iso(due_at)},

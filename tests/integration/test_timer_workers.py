@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from sqlalchemy import create_engine, text
 
 from app.designer.models import ProcessVersion
 from app.designer.service import deploy, shipped_files
@@ -45,17 +46,23 @@ def test_a_worker_killed_mid_sweep_loses_and_doubles_nothing(app, clients, sql):
     clock.set(T0)
     first = new_case(clients)["case_no"]
     clone_case(app, first, 299)
+    # A plain engine (deferred transactions) only reads: in WAL mode it never waits for the worker's lock.
+    watcher = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     proc = worker(app, "--now", LATE, "--batch-size", "5")
     deadline = time.monotonic() + 60
     fired = 0
-    while time.monotonic() < deadline:
-        fired = sql("SELECT count(*) FROM case_events WHERE kind = 'timer.fired'")[0][0]
-        if fired >= 10 or proc.poll() is not None:
-            break
-        time.sleep(0.02)
+    with watcher.connect() as conn:
+        while time.monotonic() < deadline:
+            fired = conn.execute(text("SELECT count(*) FROM case_events WHERE kind = 'timer.fired'")).scalar_one()
+            conn.rollback()
+            if fired >= 10 or proc.poll() is not None:
+                break
+            time.sleep(0.005)
+    watcher.dispose()
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, proc.stdout.read() if proc.stdout else ""
+    print(f"killed after {fired} of 300 cases fired")
     assert 0 < fired < 300, f"the kill must land mid-sweep (fired {fired})"
 
     restarted = worker(app, "--now", LATE)

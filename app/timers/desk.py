@@ -1,0 +1,170 @@
+"""The supervisor's desk: open escalations (most overdue first) and cases whose timers failed, and
+the actions that close an escalation — remind, reassign, extend, take over — each one transaction,
+one workflow save and one audit event."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import aliased
+
+from app.auth import policy
+from app.auth.principal import Principal
+from app.cases import present
+from app.cases.models import Case
+from app.cases.progress import save_progress
+from app.designer.service import bundle_for
+from app.engine import EngineError, TaskNotReady, clock
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+from app.routing.models import Team
+from app.tasks import forms
+from app.tasks.models import OPEN_STATES, WorkItem
+from app.tasks.supervision import check_assignee, check_later, check_team, move_team, resumed
+
+ACTIONS = ("remind", "reassign", "extend", "take_over")
+ACTION_NAMES = {"remind": "提醒承办人", "reassign": "改派", "extend": "延期", "take_over": "接手办理"}
+items_t = WorkItem.__table__
+cases_t = Case.__table__
+teams_t = Team.__table__
+
+
+def _require_supervisor(principal: Principal) -> None:
+    if not policy.can_supervise(principal):
+        raise Forbidden("the escalation desk is for supervisors")
+
+
+def _late(due: datetime | None, now: datetime) -> dict[str, Any]:
+    if due is None:
+        return {"late_seconds": 0, "late": ""}
+    seconds = max(0, int((now - due).total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    text = "".join(f"{v}{u}" for v, u in ((days, "天"), (hours, "小时"), (minutes, "分钟")) if v) or "不到 1 分钟"
+    return {"late_seconds": seconds, "late": text}
+
+
+def _escalation_query() -> Any:
+    step = aliased(items_t, name="step")
+    step_team = aliased(teams_t, name="step_team")
+    esc_team = aliased(teams_t, name="esc_team")
+    return step, select(
+        items_t, esc_team.c.name.label("team_name"),
+        step.c.id.label("step_id"), step.c.task_id.label("step_task_id"),
+        step.c.element_id.label("step_element_id"), step.c.name.label("step_name"),
+        step.c.team_code.label("step_team_code"), step_team.c.name.label("step_team_name"),
+        step.c.assignee.label("step_assignee"), step.c.state.label("step_state"), step.c.due_at.label("step_due_at"),
+        cases_t.c.status.label("case_status"), cases_t.c.township_code, cases_t.c.category,
+    ).select_from(
+        items_t.join(cases_t, cases_t.c.id == items_t.c.case_id)
+        .outerjoin(esc_team, esc_team.c.code == items_t.c.team_code)
+        .outerjoin(step, step.c.id == items_t.c.escalated_item_id)
+        .outerjoin(step_team, step_team.c.code == step.c.team_code)
+    )
+
+
+def _present(row: Any, now: datetime) -> dict[str, Any]:
+    out = present.work_item(row, now)
+    reference = row.step_due_at or row.created_at
+    out.update(kind="timer", timer=row.origin_timer, case_status=row.case_status,
+               township=present.township_ref(row.township_code), category=row.category,
+               step=({"id": row.step_id, "element_id": row.step_element_id, "name": row.step_name,
+                      "team": present.team_ref(row.step_team_code, row.step_team_name),
+                      "assignee": row.step_assignee, "state": row.step_state, "due_at": present.iso(row.step_due_at)}
+                     if row.step_id is not None else None),
+               **_late(reference, now))
+    return out
+
+
+def list_escalations(principal: Principal, page: int, per_page: int) -> dict[str, Any]:
+    _require_supervisor(principal)
+    now = clock.now()
+    step, query = _escalation_query()
+    open_escalation = and_(items_t.c.origin_timer.is_not(None), items_t.c.state.in_(OPEN_STATES))
+    total = db.session.execute(select(func.count()).select_from(items_t).where(open_escalation)).scalar_one()
+    rows = db.session.execute(
+        query.where(open_escalation)
+        .order_by(func.coalesce(step.c.due_at, items_t.c.created_at), items_t.c.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    failed = db.session.execute(
+        select(cases_t.c.case_no, cases_t.c.status, cases_t.c.error_element, cases_t.c.error_message,
+               cases_t.c.error_at).where(cases_t.c.error_at.is_not(None)).order_by(cases_t.c.error_at)
+    ).all()
+    errors = [{"kind": "error", "case_no": r.case_no, "case_status": r.status, "element_id": r.error_element,
+               "message": r.error_message, "at": present.iso(r.error_at), **_late(r.error_at, now)} for r in failed]
+    return {"items": [_present(r, now) for r in rows], "total": total, "page": page, "per_page": per_page,
+            "errors": errors}
+
+
+def _load(principal: Principal, escalation_id: int) -> Any:
+    _require_supervisor(principal)
+    _step, query = _escalation_query()
+    row = db.session.execute(
+        query.add_columns(cases_t.c.lock_version, cases_t.c.workflow_state, cases_t.c.process_version)
+        .where(items_t.c.id == escalation_id, items_t.c.origin_timer.is_not(None))
+    ).first()
+    if row is None:
+        raise NotFound(f"no escalation {escalation_id}")
+    if row.state not in OPEN_STATES:
+        raise Conflict(f"this escalation is {row.state} already", code="not_open")
+    return row
+
+
+def act(principal: Principal, escalation_id: int, action: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Close an escalation with a supervisor's action, applied to the step it escalates."""
+    row = _load(principal, escalation_id)
+    note = args.get("note") or ""
+    step_open = row.step_id is not None and row.step_state in OPEN_STATES
+    if action != "remind" and not step_open:
+        raise Conflict("the escalated step is not waiting any more; close the escalation with 'remind'",
+                       code="step_closed")
+    now = clock.now()
+    step_changes: dict[str, Any] = {}
+    detail: dict[str, Any] = {"note": note}
+    run = resumed(row)
+    step_task = row.step_task_id
+    try:
+        if action == "reassign":
+            if args.get("team"):
+                team = check_team(args["team"])
+                move_team(run, step_task, row.step_team_code, team.code)
+                step_changes = {"team_code": team.code, "state": "open", "assignee": None, "claimed_at": None}
+                detail["team"] = team.code
+            if args.get("username"):
+                check_assignee(args["username"], step_changes.get("team_code", row.step_team_code))
+                step_changes.update(state="claimed", assignee=args["username"], claimed_at=now)
+                detail["assignee"] = args["username"]
+            if not step_changes:
+                raise Invalid("reassign to a team or a person", {"team": ["give team or username"]})
+        elif action == "extend":
+            due_at: datetime = args["due_at"]
+            check_later(row.step_due_at, due_at)
+            run.extend(step_task, due_at)
+            step_changes = {"due_at": due_at}
+            detail["due_at"] = present.iso(due_at)
+        elif action == "take_over":
+            step_changes = {"state": "claimed", "assignee": principal.username, "claimed_at": now}
+        bundle = bundle_for(row.process_version)
+        data = forms.prepare(bundle.form(row.form_file) or {}, {"action": action, "note": note})
+        run.complete(row.task_id, data)
+    except TaskNotReady:
+        raise Conflict("the case has moved on meanwhile; reload the desk", code="case_changed") from None
+    except EngineError as err:
+        raise Invalid(f"the process could not continue: {err}", {err.element_id or "process": [str(err)]}) from err
+
+    db.session.execute(update(items_t).where(items_t.c.id == escalation_id).values(
+        state="completed", assignee=principal.username, completed_at=now, completed_by=principal.username,
+        result_data={"action": action, **detail}))
+    step_name = row.step_name or row.name
+    save_progress(case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version,
+                  current_status=row.case_status, run=run, now=now, event_kind=f"escalation.{action}",
+                  event_summary=f"督办{ACTION_NAMES[action]}：{step_name}",
+                  event_data={"escalation": escalation_id, "work_item": row.step_id,
+                              "element_id": row.step_element_id, **detail},
+                  actor=principal.username)
+    if step_changes and row.step_id is not None:
+        db.session.execute(update(items_t).where(items_t.c.id == row.step_id).values(**step_changes))
+    return {"escalation": escalation_id, "action": action, "case_no": row.case_no, "step": row.step_id, **detail}
