@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from app.cases.models import Case, CaseEvent
 from app.cases.progress import save_progress
@@ -32,12 +32,16 @@ class TickResult:
     failures: list[str] = field(default_factory=list)
 
 
-def _due_batch(now: datetime, after_id: int, limit: int) -> list[int]:
-    query = (select(cases_t.c.id).where(cases_t.c.next_timer_at < now, cases_t.c.id > after_id)
-             .order_by(cases_t.c.id).limit(limit))
+def _due_batch(now: datetime, after: tuple[datetime, int] | None, limit: int) -> list[tuple[datetime, int]]:
+    """The next due cases in (next_timer_at, id) order, walking the index from where the last batch ended:
+    the cost follows the due rows, and a case that stays due after firing is not taken twice in one tick."""
+    due = cases_t.c.next_timer_at
+    query = select(due, cases_t.c.id).where(due < now).order_by(due, cases_t.c.id).limit(limit)
+    if after is not None:
+        query = query.where(or_(due > after[0], and_(due == after[0], cases_t.c.id > after[1])))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list(db.session.execute(query).scalars())
+    return [(r.next_timer_at, r.id) for r in db.session.execute(query)]
 
 
 def fire_case(case_id: int, now: datetime) -> int:
@@ -76,14 +80,14 @@ def _record_failure(case_id: int, now: datetime, err: EngineError) -> None:
 def tick(now: datetime, batch_size: int = 20) -> TickResult:
     """Fire everything due strictly before ``now``. Commits once per batch."""
     result = TickResult()
-    last_id = 0
+    last: tuple[datetime, int] | None = None
     with clock.frozen_at(now):
         while True:
-            batch = _due_batch(now, last_id, batch_size)
+            batch = _due_batch(now, last, batch_size)
             if not batch:
                 db.session.commit()
                 break
-            for case_id in batch:
+            for _due, case_id in batch:
                 try:
                     with db.session.begin_nested():
                         fired = fire_case(case_id, now)
@@ -97,5 +101,5 @@ def tick(now: datetime, batch_size: int = 20) -> TickResult:
                     result.cases += 1
                     result.timers += fired
             db.session.commit()
-            last_id = batch[-1]
+            last = batch[-1]
     return result
