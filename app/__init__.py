@@ -27,16 +27,27 @@ def create_app(config: Any = None) -> Flask:
         configure_engine(app, db.engine)
 
     from app import models  # noqa: F401  (every table known to Alembic)
+    from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
+    from app.cases.views import bp as case_pages
     from app.cli import register_cli
     from app.designer.api import blp as processes_blp
     from app.errors import register_error_handlers
+    from app.extensions import csrf
     from app.routing.api import blp as teams_blp
     from app.tasks.api import blp as tasks_blp
+    from app.tasks.views import bp as task_pages
     from app.timers.api import blp as escalations_blp
+    from app.timers.views import bp as supervisor_pages
+    from app.web import init_web
 
+    init_web(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, processes_blp, escalations_blp):
+        # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
+        csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    for page in (auth_pages, task_pages, case_pages, supervisor_pages):
+        app.register_blueprint(page)
     register_error_handlers(app)
     register_cli(app)
 

@@ -1,8 +1,11 @@
 """Extensions are created here and bound to the app in create_app (no import cycles)."""
 from __future__ import annotations
 
+from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,3 +27,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = ContractApi()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

@@ -7,6 +7,8 @@ from app.auth.policy import is_staff
 from app.auth.principal import Principal
 from app.auth.tokens import token_cache
 from app.errors import ApiError, Forbidden
+from app.extensions import csrf
+from app.web import session_principal
 
 
 def current_principal() -> Principal | None:
@@ -17,6 +19,10 @@ def current_principal() -> Principal | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         principal = token_cache.resolve(token.strip(), current_app.config["TOKEN_CACHE_SECONDS"])
+    if principal is None and not header:
+        principal = session_principal()
+        if principal is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()  # a signed-in browser calling the API must send X-CSRFToken
     g.principal = principal
     return principal
 

@@ -12,7 +12,7 @@ from app.cases.schemas import CaseCreateSchema, CaseFilterSchema, CaseReadSchema
 from app.extensions import db
 from app.http import json_body, load, page_of, query
 
-blp = Blueprint("cases", __name__, url_prefix="/api/v1", description="Cases (诉求)")
+blp = Blueprint("api_cases", __name__, url_prefix="/api/v1", description="Cases (诉求)")
 
 _create_schema = CaseCreateSchema()
 
@@ -30,7 +30,7 @@ class Cases(MethodView):
         case_no, created = service.open_case(principal, data, ignored, current_app.config["PROCESSES_DIR"])
         db.session.commit()
         body = service.get_case(principal, case_no, check_visible=False)
-        return body, (201 if created else 200), {"Location": url_for("cases.Case", case_no=case_no)}
+        return body, (201 if created else 200), {"Location": url_for("api_cases.Case", case_no=case_no)}
 
     @blp.alt_response(200, schema=CaseReadSchema(many=True), description="a page of cases")
     def get(self) -> Any:

@@ -11,7 +11,7 @@ from app.cases.present import iso
 from app.designer.service import list_versions
 from app.errors import Forbidden
 
-blp = Blueprint("processes", __name__, url_prefix="/api/v1", description="Process versions (流程版本)")
+blp = Blueprint("api_processes", __name__, url_prefix="/api/v1", description="Process versions (流程版本)")
 
 
 @blp.route("/processes")

@@ -12,7 +12,7 @@ from app.http import query
 from app.routing.models import TEAM_KINDS
 from app.routing.service import list_teams
 
-blp = Blueprint("teams", __name__, url_prefix="/api/v1", description="Teams")
+blp = Blueprint("api_teams", __name__, url_prefix="/api/v1", description="Teams")
 
 
 class TeamFilterSchema(Schema):

@@ -13,7 +13,7 @@ from app.http import deferred, json_body, load, page_of, query
 from app.tasks import service, supervision
 from app.tasks.models import STATES
 
-blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
+blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
 
 
 class TaskFilterSchema(Schema):

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.http import json_body, load, query
 from app.timers import desk
 
-blp = Blueprint("escalations", __name__, url_prefix="/api/v1", description="The supervisor's desk (督办)")
+blp = Blueprint("api_escalations", __name__, url_prefix="/api/v1", description="The supervisor's desk (督办)")
 
 
 class ActionSchema(Schema):

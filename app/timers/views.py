@@ -1,0 +1,69 @@
+"""The supervisor's desk page: escalations, most overdue first, and the four actions."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from app.auth import policy
+from app.errors import ApiError
+from app.extensions import db
+from app.routing.service import list_teams
+from app.timers import desk
+from app.web import session_principal
+
+bp = Blueprint("supervisor", __name__)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@bp.get("/supervisor")
+@login_required
+def desk_page() -> str:
+    principal = session_principal()
+    if principal is None or not policy.can_supervise(principal):
+        abort(403)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    board = desk.list_escalations(principal, page, 50)
+    return render_template("supervisor/desk.html", board=board, teams=list_teams())
+
+
+def _form_args(action: str) -> dict[str, object]:
+    args: dict[str, object] = {"note": request.form.get("note", "").strip()[:2000]}
+    if action == "reassign":
+        target = request.form.get("target", "").strip()
+        if target.startswith("user:"):
+            args["username"] = target[5:]
+        elif target:
+            args["team"] = target.removeprefix("team:")
+    if action == "extend":
+        text = request.form.get("due_at", "").strip()
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            raise ApiError(422, _("Give the new limit as a date and time."), fields={"due_at": ["required"]}) from None
+        args["due_at"] = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+    return args
+
+
+@bp.post("/supervisor/escalations/<int:escalation_id>/<action>")
+@login_required
+def act(escalation_id: int, action: str) -> Response:
+    principal = session_principal()
+    if principal is None or not policy.can_supervise(principal):
+        abort(403)
+    if action not in desk.ACTIONS:
+        abort(404)
+    try:
+        result = desk.act(principal, escalation_id, action, _form_args(action))
+        db.session.commit()
+        labels = {"remind": _("Remind"), "reassign": _("Reassign"), "extend": _("Extend"),
+                  "take_over": _("Take over")}
+        flash(_("Done: %(action)s on case %(case)s.", action=labels[action], case=result["case_no"]), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(url_for("supervisor.desk_page"))

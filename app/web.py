@@ -1,0 +1,98 @@
+"""The server-rendered side: sessions, CSRF, language and time zone for the pages."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import UserMixin, current_user
+
+from app.auth.principal import Principal
+from app.extensions import babel, csrf, login_manager
+
+LANGUAGES = ("zh_CN", "en")
+TIMEZONE = "Asia/Shanghai"
+
+
+class WebUser(UserMixin):
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+
+    def get_id(self) -> str:
+        return str(self.principal.user_id)
+
+
+def _load_user(user_id: str) -> WebUser | None:
+    from app.auth.service import principal_for
+
+    try:
+        principal = principal_for(int(user_id))
+    except ValueError:
+        return None
+    return WebUser(principal) if principal is not None else None
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+    lang = session.get("lang")
+    return lang if lang in LANGUAGES else "zh_CN"
+
+
+def session_principal() -> Principal | None:
+    if current_user.is_authenticated:
+        return current_user.principal  # type: ignore[no-any-return]
+    return None
+
+
+def role_names() -> dict[str, str]:
+    return {"intake": _("intake"), "dispatcher": _("dispatcher"), "caseworker": _("caseworker"),
+            "court": _("court"), "callback": _("callback"), "supervisor": _("supervisor"),
+            "designer": _("designer"), "admin": _("admin")}
+
+
+def status_names() -> dict[str, str]:
+    return {"open": _("awaiting routing"), "in_progress": _("being handled"), "mediation": _("in mediation"),
+            "judicial_confirmation": _("judicial confirmation"), "callback": _("callback"), "closed": _("closed"),
+            "returned_to_police": _("returned to police")}
+
+
+def team_names(principal: Principal | None) -> list[str]:
+    if principal is None or not principal.teams:
+        return []
+    if "team_names" not in g:
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.routing.models import Team
+
+        g.team_names = list(db.session.execute(select(Team.name).where(Team.code.in_(principal.teams))
+                                               .order_by(Team.name)).scalars())
+    return g.team_names  # type: ignore[no-any-return]
+
+
+def init_web(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIMEZONE)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+            return format_datetime(value, fmt) if value is not None else ""
+
+        principal = session_principal()
+        return {"when": when, "current_locale": str(get_locale()), "principal": principal,
+                "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names()}
+
+    @app.before_request
+    def _remember_lang() -> None:
+        g.lang = select_locale()
