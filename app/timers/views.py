@@ -35,10 +35,10 @@ def _form_args(action: str) -> dict[str, object]:
     args: dict[str, object] = {"note": request.form.get("note", "").strip()[:2000]}
     if action == "reassign":
         target = request.form.get("target", "").strip()
-        if target.startswith("user:"):
-            args["username"] = target[5:]
-        elif target:
+        if target:
             args["team"] = target.removeprefix("team:")
+        if request.form.get("username", "").strip():
+            args["username"] = request.form["username"].strip()[:64]
     if action == "extend":
         text = request.form.get("due_at", "").strip()
         try:
