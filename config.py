@@ -21,6 +21,7 @@ class Config:
     # Uploads of diagrams are the largest legitimate bodies; everything else is far smaller.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)))
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
+    NODE_MODULES = os.environ.get("NODE_MODULES", str(BASE_DIR / "node_modules"))
     TIMEZONE = "Asia/Shanghai"
     # Bearer tokens are checked against the database at most once per this many seconds per process.
     TOKEN_CACHE_SECONDS = int(os.environ.get("TOKEN_CACHE_SECONDS", "60"))

@@ -46,7 +46,9 @@ def create_app(config: Any = None) -> Flask:
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
-    for page in (auth_pages, task_pages, case_pages, supervisor_pages):
+    from app.vendor import bp as vendor_assets
+
+    for page in (auth_pages, task_pages, case_pages, supervisor_pages, vendor_assets):
         app.register_blueprint(page)
     register_error_handlers(app)
     register_cli(app)

@@ -25,7 +25,7 @@ def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect after sign-in is a phishing tool.
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("tasks.queue")
+    return url_for("tasks.queue_page")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,11 +1,16 @@
-"""The case page: details, open steps and the timeline (the diagram view arrives with the web issue)."""
+"""The case page: details, open steps, the timeline, and the BPMN diagram with its progress marked."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
+from sqlalchemy import select
 
+from app.auth.models import User
 from app.auth.policy import is_staff
 from app.cases import service
+from app.errors import NotFound
+from app.extensions import db
+from app.vendor import available
 from app.web import session_principal
 
 bp = Blueprint("cases", __name__)
@@ -17,6 +22,14 @@ def case_page(case_no: str) -> str:
     principal = session_principal()
     if principal is None or not is_staff(principal):
         abort(403)
-    case = service.get_case(principal, case_no)
+    try:
+        case = service.get_case(principal, case_no)
+    except NotFound:
+        abort(404)
     events, _total = service.list_events(principal, case_no, 1, 500)
-    return render_template("cases/case.html", case=case, events=events)
+    actors = {e["actor"] for e in events if e["actor"]}
+    names = dict(db.session.execute(select(User.username, User.display_name).where(User.username.in_(actors))).all()) \
+        if actors else {}
+    diagram = service.diagram(principal, case_no)
+    return render_template("cases/case.html", case=case, events=events, actor_names=names, diagram=diagram,
+                           viewer=available("bpmn-js"))

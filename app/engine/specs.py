@@ -60,6 +60,15 @@ class ProcessBundle:
     def xml_of(self, process_id: str) -> str:
         return self.files[self.process_files[process_id]].decode("utf-8")
 
+    def user_tasks(self) -> dict[str, str]:
+        """Every user task of the bundle's processes: element id -> name, in drawing order."""
+        out: dict[str, str] = {}
+        for spec in [self.spec, *self.subprocess_specs.values()]:
+            for task_spec in spec.task_specs.values():
+                if getattr(task_spec, "manual", False) and task_spec.bpmn_id:
+                    out[task_spec.bpmn_id] = task_spec.bpmn_name or task_spec.bpmn_id
+        return out
+
     def form(self, name: str | None) -> Any | None:
         """A form file by the name a user task gives (its base name, as spiff-arena writes it)."""
         if not name:

@@ -1,21 +1,134 @@
-"""My queue: the team's open work items and the user's claimed ones, most urgent first."""
+"""The caseworker's pages: the queue, claiming, and the task form rendered from its JSON Schema."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_login import login_required
+from typing import Any
 
-from app.tasks import service
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.auth.principal import Principal
+from app.cases import service as cases
+from app.errors import ApiError, Conflict, Invalid, NotFound
+from app.extensions import db
+from app.http import deferred
+from app.routing.gazetteer import categories, gazetteer
+from app.routing.models import Team
+from app.tasks import formrender, service
+from app.tasks.queue import QueueFilter, queue, step_choices
 from app.web import session_principal
 
 bp = Blueprint("tasks", __name__)
 
 
+def _me() -> Principal:
+    principal = session_principal()
+    if principal is None:
+        abort(401)
+    return principal
+
+
 @bp.get("/")
 @login_required
-def queue() -> str:
-    principal = session_principal()
-    assert principal is not None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    scope = "all" if principal.oversees_all else "team"
-    items, total = service.list_items(principal, {"scope": scope, "page": page, "per_page": 50})
-    return render_template("tasks/queue.html", items=items, total=total, page=page)
+def queue_page() -> str:
+    principal = _me()
+    args = request.args
+    f = QueueFilter(step=args.get("step") or None, township=args.get("township") or None,
+                    category=args.get("category") or None, overdue=args.get("overdue") == "1",
+                    q=(args.get("q") or "").strip()[:32] or None, page=max(1, args.get("page", 1, type=int) or 1),
+                    mine_only=args.get("mine") == "1")
+    items, total = queue(principal, f)
+    pages = max(1, -(-total // 20))
+    return render_template("tasks/queue.html", items=items, total=total, f=f, pages=pages,
+                           steps=step_choices(current_app.config["PROCESSES_DIR"]),
+                           townships=gazetteer().places, categories=list(categories().values()))
+
+
+def _back(default: str) -> Response:
+    target = request.form.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+@bp.post("/tasks/<int:item_id>/claim")
+@login_required
+def claim(item_id: int) -> Response:
+    try:
+        service.claim(_me(), item_id)
+        db.session.commit()
+        flash(_("Claimed. It is yours now."), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(err.message, "error")
+    return _back(url_for("tasks.task_page", item_id=item_id))
+
+
+@bp.post("/tasks/<int:item_id>/release")
+@login_required
+def release(item_id: int) -> Response:
+    try:
+        service.release(_me(), item_id)
+        db.session.commit()
+        flash(_("Released back to the team queue."), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(err.message, "error")
+    return _back(url_for("tasks.queue_page"))
+
+
+def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]],
+            *, status: int = 200, stale: str | None = None) -> tuple[str, int]:
+    form = item["form"]
+    fields = formrender.build(form["schema"], form["ui_schema"], values, errors)
+    case = cases.get_case(principal, item["case_no"], check_visible=False)
+    general = [m for k, msgs in errors.items() if k in ("_body", "data") or not any(
+        k == f.path or k.startswith(f.path + ".") for f in fields) for m in msgs]
+    return render_template("tasks/task.html", item=item, fields=fields, case=case, stale=stale,
+                           general_errors=general), status
+
+
+@bp.get("/tasks/<int:item_id>")
+@login_required
+def task_page(item_id: int) -> tuple[str, int]:
+    principal = _me()
+    try:
+        item = service.get_item(principal, item_id)
+    except NotFound:
+        abort(404)
+    if item["state"] not in ("open", "claimed"):
+        return _render(principal, item, item.get("result") or item["data"], {},
+                       stale=_("This step is %(state)s; nothing left to do here.", state=item["state"]))
+    return _render(principal, item, item["data"], {})
+
+
+@bp.post("/tasks/<int:item_id>")
+@login_required
+def submit(item_id: int) -> Response | tuple[str, int]:
+    principal = _me()
+    try:
+        item = service.get_item(principal, item_id)
+    except NotFound:
+        abort(404)
+    data, raw = formrender.read(item["form"]["schema"], request.form)
+    try:
+        result = service.complete(principal, item_id, deferred(lambda: {"data": data}))
+        db.session.commit()
+    except Invalid as err:
+        db.session.rollback()
+        return _render(principal, item, raw, err.fields, status=422)
+    except Conflict as err:
+        db.session.rollback()
+        return _render(principal, item, raw, {}, status=409,
+                       stale=_("Someone else finished or took this step meanwhile (%(why)s). Your input is "
+                               "still below; nothing was saved.", why=err.message))
+    codes = [n["team"] for n in result.get("next", []) if n["team"]]
+    names = dict(db.session.execute(select(Team.code, Team.name).where(Team.code.in_(codes))).tuples().all())
+    nxt = "；".join(f"{n['name']}（{names.get(n['team'], n['team'] or '—')}）" for n in result.get("next", [])) \
+        or _("none — the case is %(status)s", status=result.get("case_status", ""))
+    flash(_("Done: %(step)s. Next: %(next)s.", step=item["name"], next=nxt), "ok")
+    return redirect(url_for("cases.case_page", case_no=item["case_no"]))

@@ -1,0 +1,165 @@
+"""JSON Schema forms on the server: fields to render (labels and help from title/description), and the
+posted HTML form read back into data of the schema's types. Invalid input is kept as typed, so the
+page can show it again next to its message."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from werkzeug.datastructures import MultiDict
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LONG_TEXT = 200  # longer limits than this get a textarea
+
+
+@dataclass
+class Field:
+    name: str  # the HTML input name, e.g. parties-0-role
+    path: str  # the data path the validator reports, e.g. parties.0.role
+    label: str
+    kind: str  # text textarea number integer date datetime boolean radio select checkboxes group
+    help: str | None = None
+    required: bool = False
+    options: list[tuple[str, str]] = field(default_factory=list)
+    value: Any = None
+    errors: list[str] = field(default_factory=list)
+    example: str | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    groups: list[list[Field]] = field(default_factory=list)
+
+
+def _choices(node: dict[str, Any]) -> list[tuple[str, str]]:
+    options = node.get("oneOf") or node.get("anyOf") or []
+    if options and all(isinstance(o, dict) and "const" in o for o in options):
+        return [(str(o["const"]), str(o.get("title", o["const"]))) for o in options]
+    return [(str(v), str(v)) for v in node.get("enum", [])]
+
+
+def _kind(node: dict[str, Any], ui: dict[str, Any]) -> str:
+    widget = ui.get("ui:widget")
+    typ = node.get("type")
+    if typ == "array":
+        items = node.get("items") or {}
+        return "group" if items.get("type") == "object" else "checkboxes"
+    if _choices(node):
+        return "radio" if widget == "radio" or (widget is None and len(_choices(node)) <= 4) else "select"
+    if typ == "boolean":
+        return "boolean"
+    if typ in ("number", "integer"):
+        return str(typ)
+    fmt = node.get("format")
+    if fmt == "date":
+        return "date"
+    if fmt == "date-time":
+        return "datetime"
+    if widget == "textarea" or (node.get("maxLength") or 0) > LONG_TEXT:
+        return "textarea"
+    return "text"
+
+
+def _display(value: Any, kind: str) -> Any:
+    """A data value as an input shows it (datetime-local wants local time without an offset)."""
+    if value is None:
+        return None
+    if kind == "datetime" and isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return (when.astimezone(SHANGHAI) if when.tzinfo else when).strftime("%Y-%m-%dT%H:%M")
+    if kind == "boolean" and isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "checkboxes":
+        return [str(v) for v in value] if isinstance(value, list) else []
+    return value if isinstance(value, str) else str(value)
+
+
+def _order(schema: dict[str, Any], ui: dict[str, Any]) -> list[str]:
+    props = list((schema.get("properties") or {}).keys())
+    first = [p for p in ui.get("ui:order", []) if p in props]
+    return first + [p for p in props if p not in first]
+
+
+def build(schema: dict[str, Any], ui: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]],
+          *, prefix: str = "", path: str = "", extra_groups: int = 1) -> list[Field]:
+    props = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    fields: list[Field] = []
+    for name in _order(schema, ui):
+        node = props[name]
+        node_ui = ui.get(name) or {}
+        kind = _kind(node, node_ui)
+        f = Field(name=f"{prefix}{name}", path=f"{path}{name}", label=str(node.get("title", name)), kind=kind,
+                  help=node.get("description"), required=name in required, options=_choices(node),
+                  errors=errors.get(f"{path}{name}", []), example=(node.get("examples") or [None])[0],
+                  max_length=node.get("maxLength"), minimum=node.get("minimum"), maximum=node.get("maximum"))
+        if kind == "checkboxes":
+            f.options = _choices(node.get("items") or {})
+        if kind == "group":
+            item_schema = node.get("items") or {}
+            given = values.get(name)
+            existing: list[Any] = given if isinstance(given, list) else []
+            count = min(len(existing) + extra_groups, int(node.get("maxItems", 20)))
+            f.groups = [build(item_schema, node_ui.get("items") or {},
+                              existing[i] if i < len(existing) and isinstance(existing[i], dict) else {}, errors,
+                              prefix=f"{prefix}{name}-{i}-", path=f"{path}{name}.{i}.", extra_groups=0)
+                        for i in range(max(count, 1))]
+        else:
+            f.value = _display(values.get(name), kind)
+        fields.append(f)
+    return fields
+
+
+def _read_scalar(node: dict[str, Any], raw: str) -> Any:
+    typ = node.get("type")
+    if typ == "boolean":
+        return {"true": True, "false": False}.get(raw, raw)
+    if typ in ("number", "integer"):
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw  # left as typed: the schema says what is wrong and the page shows it again
+        return int(number) if typ == "integer" and number.is_integer() else number
+    if node.get("format") == "date-time":
+        try:
+            when = datetime.fromisoformat(raw)
+        except ValueError:
+            return raw
+        return (when if when.tzinfo else when.replace(tzinfo=SHANGHAI)).isoformat()
+    return raw
+
+
+def read(schema: dict[str, Any], form: MultiDict[str, str], prefix: str = "") -> tuple[dict[str, Any], dict[str, Any]]:
+    """(data for the validator, raw values to show again)."""
+    data: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
+    for name, node in (schema.get("properties") or {}).items():
+        key = f"{prefix}{name}"
+        if node.get("type") == "array":
+            items = node.get("items") or {}
+            if items.get("type") == "object":
+                groups = []
+                indices = sorted({int(k[len(key) + 1:].split("-", 1)[0]) for k in form
+                                  if k.startswith(f"{key}-") and k[len(key) + 1:].split("-", 1)[0].isdigit()})
+                for i in indices:
+                    group_data, _group_raw = read(items, form, prefix=f"{key}-{i}-")
+                    if group_data:  # a group left entirely empty is not an entry
+                        groups.append(group_data)
+                if groups:
+                    data[name] = raw[name] = groups
+            else:
+                chosen = [v for v in form.getlist(key) if v]
+                raw[name] = chosen
+                if chosen:
+                    data[name] = chosen
+            continue
+        value = form.get(key, "").strip()
+        if value == "":
+            continue
+        raw[name] = value
+        data[name] = _read_scalar(node, value)
+    return data, raw
