@@ -19,7 +19,7 @@ def main() -> None:
                         str(TRANSLATIONS / "messages.pot"), "."], cwd=REPO, check=True)
         for lang in ("zh_Hans_CN", "en"):
             if (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").exists():
-                subprocess.run([PYBABEL, "--quiet", "update", "-i", str(TRANSLATIONS / "messages.pot"), "-d",
+                subprocess.run([PYBABEL, "--quiet", "update", "--no-fuzzy-matching", "-i", str(TRANSLATIONS / "messages.pot"), "-d",
                                 str(TRANSLATIONS), "-l", lang], cwd=REPO, check=True)
     subprocess.run([PYBABEL, "--quiet", "compile", "-d", str(TRANSLATIONS)], cwd=REPO, check=True)
 

@@ -127,7 +127,7 @@ def submit(item_id: int) -> Response | tuple[str, int]:
                        stale=_("Someone else finished or took this step meanwhile (%(why)s). Your input is "
                                "still below; nothing was saved.", why=err.message))
     codes = [n["team"] for n in result.get("next", []) if n["team"]]
-    names = dict(db.session.execute(select(Team.code, Team.name).where(Team.code.in_(codes))).tuples().all())
+    names = {r.code: r.name for r in db.session.execute(select(Team.code, Team.name).where(Team.code.in_(codes)))}
     nxt = "；".join(f"{n['name']}（{names.get(n['team'], n['team'] or '—')}）" for n in result.get("next", [])) \
         or _("none — the case is %(status)s", status=result.get("case_status", ""))
     flash(_("Done: %(step)s. Next: %(next)s.", step=item["name"], next=nxt), "ok")

@@ -75,3 +75,31 @@ def test_case_detail_does_not_grow_with_its_history(app, clients):
     with counting(app) as later:
         clients("supervisor").get(f"/cases/{no}")
     assert len(first) == len(later)
+
+
+def _page_statements(app, browser, url: str) -> int:
+    browser.get(url, timeout=10)  # warm: session user, token of the page's first load
+    with counting(app) as statements:
+        resp = browser.get(url, timeout=10)
+    assert resp.status_code == 200
+    return len(statements)
+
+
+def test_queue_and_case_pages_do_not_grow_with_rows(app, clients, server):
+    from tests.web import sign_in
+
+    browser = sign_in(server, "gaozhao")
+    first = new_case(clients)["case_no"]
+    act(clients, "dispatcher", first, DISPATCH_GAOZHAO)
+    queue_small = _page_statements(app, browser, f"{server}/")
+    case_small = _page_statements(app, browser, f"{server}/cases/{first}")
+    for _ in range(8):
+        no = new_case(clients)["case_no"]
+        act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", first, {"result": "wrong_team"})
+    act(clients, "dispatcher", first, DISPATCH_GAOZHAO)
+    queue_big = _page_statements(app, browser, f"{server}/")
+    case_big = _page_statements(app, browser, f"{server}/cases/{first}")
+    assert queue_small == queue_big, (queue_small, queue_big)
+    assert case_small == case_big, (case_small, case_big)
+    assert queue_big <= 8 and case_big <= 12

@@ -9,21 +9,9 @@ import requests
 
 from app.engine import clock
 from tests.flows import DISPATCH_GAOZHAO, act, new_case
+from tests.web import CSRF, sign_in
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def sign_in(server: str, username: str, password: str = "minsheng-demo") -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(f"{server}/login", timeout=10)
-    token = CSRF.search(page.text).group(1)
-    resp = browser.post(f"{server}/login", data={"username": username, "password": password, "csrf_token": token},
-                        timeout=10, allow_redirects=False)
-    assert resp.status_code == 302, resp.text
-    return browser
-
-
 @pytest.fixture
 def overdue_case(app, clients):
     clock.set(T0)
