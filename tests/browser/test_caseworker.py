@@ -121,11 +121,14 @@ def test_repeated_groups_and_choices(page: Page, clients, routed_case):
     expect(page.locator("input[name=parties-0-name]")).to_have_value("谢建国")
     expect(page.locator("input[name=experts][value=labour]")).to_be_checked()
     page.check("input[name=parties-0-role][value=applicant]")
+    page.click("button.add-group")
+    page.fill("input[name=parties-1-name]", "某物流平台")
+    page.check("input[name=parties-1-role][value=respondent]")
     page.fill("input[name=amount]", "1080")
     page.click("form[novalidate] button[type=submit]")
     expect(page.locator(".flash.ok")).to_contain_text("司法确认")
     body = clients("supervisor").get(f"/cases/{routed_case}/events").json()["items"][-1]["data"]["data"]
-    assert body["parties"] == [{"name": "谢建国", "role": "applicant"}]
+    assert body["parties"] == [{"name": "谢建国", "role": "applicant"}, {"name": "某物流平台", "role": "respondent"}]
     assert body["experts"] == ["lawyer", "labour"] and body["amount"] == 1080
 
 
