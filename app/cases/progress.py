@@ -17,6 +17,7 @@ from app.engine import CaseRun, FiredTimer, ProcessBundle, ReadyTask, Snapshot
 from app.errors import Conflict
 from app.extensions import db
 from app.routing.gazetteer import categories, gazetteer
+from app.routing.lanes import lane_team
 from app.tasks.forms import starting_data
 from app.tasks.models import OPEN_STATES, WorkItem
 
@@ -115,7 +116,8 @@ def _item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle
     schema = bundle.form(form_file) or {}
     return {
         "case_id": case_id, "case_no": case_no, "task_id": task.task_id, "process_id": task.process_id,
-        "element_id": task.element_id, "name": task.name, "lane": task.lane, "team_code": task.team_code,
+        "element_id": task.element_id, "name": task.name, "lane": task.lane,
+        "team_code": task.team_code or lane_team(task.lane, task.data),
         "assignee": None, "state": "open", "due_at": task.due_at, "created_at": now,
         "form_file": form_file, "ui_file": task.properties.get("formUiSchemaFilename"),
         "form_data": starting_data(schema, task.data) if isinstance(schema, dict) else {},

@@ -20,3 +20,6 @@ class ProcessVersion(db.Model):  # type: ignore[name-defined]
     author: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The newest deployment is what new cases use; deploying an older content again rolls back to it.
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    deployed_by: Mapped[str] = mapped_column(String(64))

@@ -7,3 +7,9 @@ __all__ = [
     "BundleInvalid", "CaseRun", "EngineError", "FiredTimer", "Problem", "ProcessBundle", "ReadyTask", "Snapshot",
     "TaskNotReady", "bundle_key", "bundles", "clock", "duration_from_now", "parse_bundle",
 ]
+
+from app.engine.checks import dmn_cell_problem, literal_assignments, timer_problem
+from app.engine.sandbox import check_source
+from app.engine.specs import parse_xml
+
+__all__ += ["check_source", "dmn_cell_problem", "literal_assignments", "parse_xml", "timer_problem"]

@@ -95,6 +95,10 @@ def _safe_parser() -> etree.XMLParser:
 
 def parse_xml(name: str, content: bytes) -> Any:
     """Parse one uploaded XML document or raise BundleInvalid saying what is wrong with it."""
+    if b"<!DOCTYPE" in content.upper():
+        # Refused before parsing: entity tricks (billion laughs, external entities) live in the DTD.
+        raise BundleInvalid([Problem(name, None, 1, "DOCTYPE declarations are not allowed in diagrams; "
+                                                    "remove the <!DOCTYPE ...> and any entities")])
     try:
         root = etree.fromstring(content, _safe_parser())
     except etree.XMLSyntaxError as err:

@@ -110,7 +110,8 @@ def broken_version(app):
                      targetRef="Task_escalate_route")
     files["appeal.bpmn"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     with app.app_context():
-        version, created = deploy(files, author="test", note="route escalation with a failing script")
+        version, created, problems = deploy(files, author="test", note="route escalation with a failing script")
+        assert problems == [] and version is not None
         db.session.commit()
         key = version.key
     assert created

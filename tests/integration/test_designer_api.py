@@ -1,0 +1,154 @@
+"""Deploying diagrams through the API: every third-party test file either deploys or is refused with a
+problem that names the file or the element; hostile XML is refused; new versions do not disturb cases."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.designer.models import ProcessVersion
+from app.engine import clock
+from app.extensions import db
+from tests.conftest import SHARED
+from tests.flows import new_case, open_item
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+TESTDATA = SHARED / "testdata"
+THIRD_PARTY = sorted(p for d in ("bpmn-interchange", "bpmn-invalid") for p in (TESTDATA / d).rglob("*")
+                     if (p.is_file() and not p.name.startswith(("LICENSE", "COPYING")) and p.suffix != ".txt")
+                     or p.name == "no-xml.txt")
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def only_the_shipped_version(app):
+    """Each test deploys freely; afterwards the shipped diagrams are the only version again."""
+    yield
+    with app.app_context():
+        for table in ("case_events", "work_items", "cases"):
+            db.session.execute(db.text(f"DELETE FROM {table}"))
+        db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.author != "system"))
+        db.session.commit()
+
+
+def upload(clients, files: dict[str, bytes], user: str = "designer", **params):
+    multipart = [("files", (name, content, "application/octet-stream")) for name, content in files.items()]
+    return clients(user).post("/processes", files=multipart, data=params)
+
+
+@pytest.mark.parametrize("path", THIRD_PARTY, ids=lambda p: p.name)
+def test_third_party_files_deploy_or_name_their_problems(clients, path):
+    resp = upload(clients, {path.name: path.read_bytes()})
+    assert resp.status_code in (201, 422), resp.text
+    body = resp.json()
+    if resp.status_code == 422:
+        problems = body["problems"]
+        assert problems, body
+        assert all(p["message"] for p in problems)
+        assert any(p["file"] == path.name or p["element_id"] for p in problems), problems
+    else:
+        assert body["created"] is True and body["process_id"]
+
+
+def test_every_testdata_file_is_covered():
+    assert len(THIRD_PARTY) >= 45
+
+
+def test_problems_name_element_line_and_fix(clients):
+    fixture = TESTDATA / "bpmn-invalid/bpmnlint/single-blank-start-event__invalid.bpmn"
+    resp = upload(clients, {"two-starts.bpmn": fixture.read_bytes()})
+    problems = resp.json()["problems"]
+    starts = [p for p in problems if "start event" in p["message"]]
+    assert starts and starts[0]["element_id"] and starts[0]["line"] and starts[0]["file"] == "two-starts.bpmn"
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<bpmn:process id="p" isExecutable="true" name="&lol4;"/></bpmn:definitions>"""
+
+
+def test_billion_laughs_and_xxe_are_refused_without_leaking(clients, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT-4711")
+    xxe = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+           f'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+           f'<bpmn:process id="p" isExecutable="true" name="&xxe;"/></bpmn:definitions>').encode()
+    for name, content in (("laughs.bpmn", BILLION_LAUGHS), ("xxe.bpmn", xxe)):
+        resp = upload(clients, {name: content})
+        assert resp.status_code == 422
+        assert "DOCTYPE" in resp.json()["problems"][0]["message"]
+        assert "TOP-SECRET" not in resp.text and "lollol" not in resp.text
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    ("import os\nos.system('id')", "imports are not allowed"),
+    ("data = open('/etc/passwd').read()", "'open' is not available"),
+    ("x = ().__class__.__bases__[0].__subclasses__()", "__class__"),
+])
+def test_hostile_scripts_are_refused_at_validation(clients, script, reason):
+    appeal = (PROCESSES / "appeal.bpmn").read_text(encoding="utf-8")
+    start = appeal.index("<bpmn:script>") + len("<bpmn:script>")
+    end = appeal.index("</bpmn:script>")
+    changed = appeal[:start] + script.replace("<", "&lt;") + appeal[end:]
+    resp = upload(clients, {"appeal.bpmn": changed.encode()})
+    assert resp.status_code == 422
+    assert any(reason in p["message"] and p["element_id"] == "Task_accept" for p in resp.json()["problems"])
+
+
+def test_bare_iso_durations_and_unknown_variables_are_explained(clients):
+    appeal = (PROCESSES / "appeal.bpmn").read_text(encoding="utf-8")
+    changed = appeal.replace(">sla_route</bpmn:timeDuration>", ">PT5M</bpmn:timeDuration>").replace(
+        ">sla_on_site</bpmn:timeDuration>", ">sla_nowhere</bpmn:timeDuration>")
+    problems = upload(clients, {"appeal.bpmn": changed.encode()}).json()["problems"]
+    by_element = {p["element_id"]: p["message"] for p in problems}
+    assert 'with quotes: "PT5M"' in by_element["Timer_route_escalate"]
+    assert "sla_nowhere" in by_element["Timer_handle_remind"]
+
+
+def test_a_new_version_applies_to_new_cases_only(clients):
+    clock.set(T0)
+    old_case = new_case(clients)["case_no"]
+    appeal = (PROCESSES / "appeal.bpmn").read_text(encoding="utf-8")
+    changed = appeal.replace('sla_route = "PT3M"', 'sla_route = "PT10M"')
+    assert changed != appeal
+    dry = upload(clients, {"appeal.bpmn": changed.encode()}, dry_run="1")
+    assert dry.status_code == 200 and dry.json()["valid"] is True
+    assert clients("designer").get("/processes").json()["total"] == 1
+    resp = upload(clients, {"appeal.bpmn": changed.encode()}, note="分流时限延长到 10 分钟")
+    assert resp.status_code == 201, resp.text
+    version = resp.json()
+    assert version["current"] and version["note"] == "分流时限延长到 10 分钟" and version["deployed_by"] == "designer"
+    assert "forms/route.schema.json" in version["files"], "files not uploaded carry over from the current version"
+    new = new_case(clients)["case_no"]
+    due = {no: datetime.fromisoformat(open_item(clients, "dispatcher", no)["due_at"]) for no in (old_case, new)}
+    assert due[old_case] == T0 + timedelta(minutes=3)
+    assert due[new] == T0 + timedelta(minutes=10)
+    versions = clients("designer").get("/processes").json()["items"]
+    assert [v["current"] for v in versions] == [True, False]
+    diff = clients("designer").get(f"/processes/{versions[0]['key']}/diff/{versions[1]['key']}").json()
+    appeal_diff = next(f for f in diff["files"] if f["file"] == "appeal.bpmn")
+    assert [c["element_id"] for c in appeal_diff["changed"]] == ["Task_accept"]
+    assert appeal_diff["added"] == [] and appeal_diff["removed"] == []
+    download = clients("designer").get(f"/processes/{versions[0]['key']}/files/appeal.bpmn")
+    assert download.status_code == 200 and 'sla_route = "PT10M"' in download.text
+    again = upload(clients, {"appeal.bpmn": appeal.encode()})
+    assert again.status_code == 200 and again.json()["created"] is False and again.json()["current"] is True
+
+
+def test_a_form_only_upload_builds_on_the_current_version(clients):
+    schema = (PROCESSES / "forms/route.schema.json").read_text(encoding="utf-8").replace("识别分流", "识别与分流")
+    resp = upload(clients, {"route.schema.json": schema.encode()})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["base_version"] and "forms/route.schema.json" in resp.json()["files"]
+    assert "route.schema.json" not in resp.json()["files"]
+
+
+def test_only_designers_deploy(clients):
+    content = (PROCESSES / "appeal.bpmn").read_bytes()
+    assert upload(clients, {"appeal.bpmn": content}, user="gaozhao").status_code == 403
+    assert upload(clients, {"appeal.bpmn": content}, user="supervisor").status_code == 403
+    assert clients("designer").post("/processes", data={"note": "x"}).status_code == 422
