@@ -10,11 +10,12 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.auth.request import require_staff
 from app.cases.present import iso
-from app.designer import service
+from app.designer import migration, service
 from app.designer.diff import diff_versions
 from app.designer.models import ProcessVersion
 from app.errors import ApiError, Forbidden, NotFound
 from app.extensions import db
+from app.http import json_body
 
 blp = Blueprint("api_processes", __name__, url_prefix="/api/v1", description="Process versions (流程版本)")
 
@@ -104,4 +105,27 @@ class VersionDiff(MethodView):
         old, new = service.get_version(other), service.get_version(key)
         out = diff_versions(service.version_files(old), service.version_files(new))
         out.update(old=old.key, new=new.key)
+        return out
+
+
+@blp.route("/processes/<string:key>/migration")
+class Migration(MethodView):
+    def get(self, key: str) -> Any:
+        _designer()
+        return migration.preview(key, request.args.get("from") or None)
+
+    def post(self, key: str) -> Any:
+        principal = _designer()
+        if not policy.can_design(principal):
+            raise Forbidden("moving cases needs the designer role")
+        body = json_body() if request.get_data(cache=True).strip() else {}
+        if not isinstance(body, dict):
+            raise ApiError(422, "send a JSON object", code="validation_failed", fields={"_body": ["must be an object"]})
+        case_nos = body.get("case_nos")
+        if case_nos is not None and not (isinstance(case_nos, list) and all(isinstance(c, str) for c in case_nos)):
+            raise ApiError(422, "case_nos must be a list of case numbers", code="validation_failed",
+                           fields={"case_nos": ["must be a list of strings"]})
+        from_key = body.get("from") if isinstance(body.get("from"), str) else None
+        out = migration.migrate(principal, key, from_key, case_nos)
+        db.session.commit()
         return out

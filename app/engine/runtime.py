@@ -14,13 +14,14 @@ from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from app.engine.clock import clock
 from app.engine.sandbox import ScriptRefused, script_engine
-from app.engine.serializer import dump_state, load_state
+from app.engine.serializer import SERIALIZER_REGISTRY, dump_state, load_state
 from app.engine.specs import ProcessBundle
 
 
@@ -34,6 +35,13 @@ class EngineError(Exception):
 
 class TaskNotReady(Exception):
     """The task is not waiting for input any more (completed, cancelled, or never existed)."""
+
+
+@dataclass(frozen=True)
+class MigrationCheck:
+    safe: bool
+    reasons: list[str]
+    changed: list[str]
 
 
 @dataclass(frozen=True)
@@ -261,6 +269,44 @@ class CaseRun:
             except Exception:
                 return None
         return None
+
+    # --- moving to another version of the process ------------------------------------------------
+
+    def _diff(self, target: ProcessBundle) -> tuple[Any, dict[Any, Any]]:
+        top, subs = diff_workflow(SERIALIZER_REGISTRY, self.workflow, target.spec, target.subprocess_specs)
+        return top, subs
+
+    def check_migration(self, target: ProcessBundle) -> MigrationCheck:
+        """Whether SpiffWorkflow can line this workflow up with the target version: every task it has
+        (done, waiting or predicted) must still exist there, and so must every running called process."""
+        if target.spec.name != self.workflow.spec.name:
+            return MigrationCheck(False, [f"the target version runs process {target.spec.name}, not "
+                                          f"{self.workflow.spec.name}"], [])
+        top, subs = self._diff(target)
+        reasons = [f"step {t.task_spec.bpmn_id or t.task_spec.name} is not in the new version"
+                   for t in top.removed if t.task_spec.bpmn_id]
+        for sp_id, sub in subs.items():
+            name = self.workflow.subprocesses[sp_id].spec.name
+            if sub is None:
+                reasons.append(f"the called process {name} is not in the new version")
+            else:
+                reasons += [f"step {t.task_spec.bpmn_id} of {name} is not in the new version"
+                            for t in sub.removed if t.task_spec.bpmn_id]
+        changed = sorted({t.task_spec.bpmn_id for t in top.changed if t.task_spec.bpmn_id})
+        return MigrationCheck(not reasons, reasons, changed)
+
+    def migrate(self, target: ProcessBundle) -> None:
+        """Move to the target version. Waiting steps keep their ids and their timers' due times: moving a
+        case neither resets nor extends the limits it is running against."""
+        top, subs = self._diff(target)
+        keep = TaskState.ERROR  # reset nothing (SpiffWorkflow's default resets ready and waiting tasks)
+        migrate_workflow(top, self.workflow, target.spec, reset_mask=keep)
+        for sp_id, sub in subs.items():
+            subprocess = self.workflow.subprocesses[sp_id]
+            migrate_workflow(sub, subprocess, target.subprocess_specs[subprocess.spec.name], reset_mask=keep)
+        self.workflow.subprocess_specs = target.subprocess_specs
+        self.bundle = target
+        self._advance()
 
     # --- supervisor changes --------------------------------------------------------------------
 

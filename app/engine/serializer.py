@@ -27,6 +27,7 @@ _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = StateOnlyWorkflowConverter
 _serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
 SERIALIZER_VERSION: str = _serializer.VERSION
+SERIALIZER_REGISTRY = _serializer.registry  # SpiffWorkflow's spec diff compares specs through it
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

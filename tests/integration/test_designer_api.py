@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from app.designer.models import ProcessVersion
 from app.engine import clock
@@ -152,3 +153,53 @@ def test_only_designers_deploy(clients):
     assert upload(clients, {"appeal.bpmn": content}, user="gaozhao").status_code == 403
     assert upload(clients, {"appeal.bpmn": content}, user="supervisor").status_code == 403
     assert clients("designer").post("/processes", data={"note": "x"}).status_code == 422
+
+
+def test_running_cases_move_where_the_diff_says_it_is_safe(clients, sql):
+    clock.set(T0)
+    waiting = new_case(clients)["case_no"]
+    from tests.flows import DISPATCH_GAOZHAO, act
+
+    handling = new_case(clients)["case_no"]
+    act(clients, "dispatcher", handling, DISPATCH_GAOZHAO)
+    appeal = (PROCESSES / "appeal.bpmn").read_text(encoding="utf-8")
+    renamed = appeal.replace('name="现场处置"', 'name="现场核实处置"')
+    version = upload(clients, {"appeal.bpmn": renamed.encode()}).json()
+    preview = clients("designer").get(f"/processes/{version['key']}/migration").json()
+    assert {c["case_no"]: c["movable"] for c in preview["cases"]} == {waiting: True, handling: True}
+    assert "Task_handle" in next(c for c in preview["cases"] if c["case_no"] == handling)["changed_steps"]
+    due_before = open_item(clients, "gaozhao", handling)["due_at"]
+    moved = clients("designer").post(f"/processes/{version['key']}/migration", json={"case_nos": [handling]}).json()
+    assert moved["moved"] == [handling] and moved["skipped"] == []
+    step = open_item(clients, "gaozhao", handling)
+    assert step["name"] == "现场核实处置" and step["due_at"] == due_before, "moving keeps the running limit"
+    assert clients("supervisor").get(f"/cases/{handling}").json()["process_version"] == version["key"]
+    assert clients("supervisor").get(f"/cases/{waiting}").json()["process_version"] != version["key"]
+    events = clients("supervisor").get(f"/cases/{handling}/events").json()["items"]
+    assert events[-1]["kind"] == "case.migrated" and events[-1]["actor"] == "designer"
+    from tests.flows import act as complete
+
+    complete(clients, "gaozhao", handling, {"result": "resolved"})
+    assert clients("supervisor").get(f"/cases/{handling}").json()["status"] == "callback"
+
+
+def test_cases_whose_steps_are_gone_cannot_move(clients):
+    clock.set(T0)
+    no = new_case(clients)["case_no"]
+    root = etree.parse(str(PROCESSES / "appeal.bpmn")).getroot()
+    for element_id in ("Timer_route_remind", "EndEvent_reminded_route_remind", "Flow_route_remind_done"):
+        for el in root.xpath("//*[@id=$i or @bpmnElement=$i]", i=element_id):
+            el.getparent().remove(el)
+    for ref in root.xpath("//bpmn:flowNodeRef[text()='Timer_route_remind' or text()='EndEvent_reminded_route_remind']",
+                          namespaces={"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}):
+        ref.getparent().remove(ref)
+    without_reminder = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
+    version = upload(clients, {"appeal.bpmn": without_reminder.encode()})
+    assert version.status_code == 201, version.text
+    key = version.json()["key"]
+    preview = clients("designer").get(f"/processes/{key}/migration").json()
+    blocked = next(c for c in preview["cases"] if c["case_no"] == no)
+    assert blocked["movable"] is False and any("Timer_route_remind" in r for r in blocked["reasons"])
+    result = clients("designer").post(f"/processes/{key}/migration", json={}).json()
+    assert result["moved"] == [] and result["skipped"][0]["case_no"] == no
+    assert clients("supervisor").get(f"/cases/{no}").json()["process_version"] != key
