@@ -32,6 +32,7 @@ def create_app(config: Any = None) -> Flask:
     from app.cases.views import bp as case_pages
     from app.cli import register_cli
     from app.designer.api import blp as processes_blp
+    from app.designer.views import bp as designer_pages
     from app.errors import register_error_handlers
     from app.extensions import csrf
     from app.routing.api import blp as teams_blp
@@ -48,7 +49,7 @@ def create_app(config: Any = None) -> Flask:
         api.register_blueprint(blueprint)
     from app.vendor import bp as vendor_assets
 
-    for page in (auth_pages, task_pages, case_pages, supervisor_pages, vendor_assets):
+    for page in (auth_pages, task_pages, case_pages, supervisor_pages, designer_pages, vendor_assets):
         app.register_blueprint(page)
     register_error_handlers(app)
     register_cli(app)

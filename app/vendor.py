@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
 bp = Blueprint("vendor", __name__)
-PACKAGES = {"bpmn-js": "bpmn-js/dist"}
+PACKAGES = {"bpmn-js": "bpmn-js/dist", "dmn-js": "dmn-js/dist"}
 
 
 def available(package: str) -> bool:
