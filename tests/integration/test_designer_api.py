@@ -203,3 +203,25 @@ def test_cases_whose_steps_are_gone_cannot_move(clients):
     result = clients("designer").post(f"/processes/{key}/migration", json={}).json()
     assert result["moved"] == [] and result["skipped"][0]["case_no"] == no
     assert clients("supervisor").get(f"/cases/{no}").json()["process_version"] != key
+
+
+def test_a_hostile_script_that_got_in_another_way_is_refused_at_run_time(app, clients, sql):
+    """A version written straight into the database skips validation; the sandbox still refuses it."""
+    from app.designer.service import shipped_files
+    from app.engine import bundle_key
+
+    files = shipped_files(str(PROCESSES))
+    appeal = files["appeal.bpmn"].decode()
+    start = appeal.index("<bpmn:script>") + len("<bpmn:script>")
+    files["appeal.bpmn"] = (appeal[:start] + "import os\nos.system('touch /tmp/pwned')\n" + appeal[start:]).encode()
+    now = datetime.now(UTC) + timedelta(days=3650)
+    with app.app_context():
+        db.session.add(ProcessVersion(key=bundle_key(files), process_id="appeal", author="intruder", note=None,
+                                      files={k: v.decode() for k, v in files.items()}, created_at=now,
+                                      deployed_at=now, deployed_by="intruder"))
+        db.session.commit()
+    resp = clients("intake").post("/cases", json={"channel": "12345", "external_ref": "X-1", "description": "测试"})
+    assert resp.status_code == 422, resp.text
+    assert "import" in resp.text
+    assert sql("SELECT count(*) FROM cases")[0][0] == 0
+    assert not Path("/tmp/pwned").exists()
