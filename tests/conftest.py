@@ -19,7 +19,6 @@ from app.engine import clock
 from config import TestConfig
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 def _database_url(tmp_root: Path) -> str:

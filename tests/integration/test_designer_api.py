@@ -11,11 +11,11 @@ from lxml import etree
 from app.designer.models import ProcessVersion
 from app.engine import clock
 from app.extensions import db
-from tests.conftest import SHARED
 from tests.flows import new_case, open_item
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-TESTDATA = SHARED / "testdata"
+# Copies of ../shared/testdata (with their licences), so that a clone tests on its own.
+TESTDATA = Path(__file__).resolve().parents[1] / "data" / "third-party"
 THIRD_PARTY = sorted(p for d in ("bpmn-interchange", "bpmn-invalid") for p in (TESTDATA / d).rglob("*")
                      if (p.is_file() and not p.name.startswith(("LICENSE", "COPYING")) and p.suffix != ".txt")
                      or p.name == "no-xml.txt")
