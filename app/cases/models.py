@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -39,7 +39,7 @@ class Case(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     process_version: Mapped[str] = mapped_column(ForeignKey("process_versions.key"))
-    workflow_state: Mapped[str] = mapped_column(Text)
+    workflow_state: Mapped[bytes] = mapped_column(LargeBinary, doc="SpiffWorkflow state only, zlib-compressed JSON")
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     completed_elements: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -31,6 +31,7 @@ class Progress:
     status: str
     team_code: str | None
     created: list[ReadyTask]
+    new_items: list[dict[str, Any]]  # the work-item rows written, with their ids
     cancelled: list[str]
     snapshot: Snapshot
 
@@ -91,23 +92,28 @@ def save_progress(*, case_id: int, case_no: str, lock_version: int, current_stat
     if gone:
         db.session.execute(update(items_t).where(items_t.c.id.in_(gone)).values(state="cancelled", completed_at=now))
     created = [t for t in snapshot.ready if t.task_id not in known]
+    new_items: list[dict[str, Any]] = []
     if created:
         item_ids = {r.task_id: r.id for r in open_rows}
         escalates = {f.element_id: next((item_ids[t] for t in f.covered_task_ids if t in item_ids), None)
                      for f in fired or []}
-        db.session.execute(insert(items_t), [
-            {**_item_row(case_id, case_no, t, run.bundle, now), "origin_timer": t.origin_timer,
-             "escalated_item_id": escalates.get(t.origin_timer) if t.origin_timer else None}
-            for t in created])
+        new_items = [{**_item_row(case_id, case_no, t, run.bundle, now), "origin_timer": t.origin_timer,
+                      "escalated_item_id": escalates.get(t.origin_timer) if t.origin_timer else None}
+                     for t in created]
+        ids = db.session.execute(insert(items_t).returning(items_t.c.id, sort_by_parameter_order=True),
+                                 new_items).scalars().all()
+        for row, item_id in zip(new_items, ids, strict=True):
+            row["id"] = item_id
 
     data = {**event_data, "status": status}
     if created:
-        data["next"] = [{"element_id": t.element_id, "name": t.name, "team": t.team_code} for t in created]
+        data["next"] = [{"work_item": r["id"], "element_id": r["element_id"], "name": r["name"],
+                         "team": r["team_code"]} for r in new_items]
     if gone:
         data["cancelled_items"] = gone
     db.session.execute(insert(events_t).values(case_id=case_id, at=now, actor=actor, kind=event_kind,
                                                summary=event_summary, data=data))
-    return Progress(status=status, team_code=team_code, created=created,
+    return Progress(status=status, team_code=team_code, created=created, new_items=new_items,
                     cancelled=[str(g) for g in gone], snapshot=snapshot)
 
 

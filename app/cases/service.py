@@ -100,7 +100,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         "reporter_phone": reporter.get("phone"), "address": payload.get("address"), "lat": payload.get("lat"),
         "lon": payload.get("lon"), "occurred_at": payload.get("occurred_at"), "opened_at": now,
         "opened_by": principal.username, "updated_at": now, "warnings": warnings,
-        "process_version": version_key, "workflow_state": "", "lock_version": 0, "completed_elements": [],
+        "process_version": version_key, "workflow_state": b"", "lock_version": 0, "completed_elements": [],
     }
     try:
         with db.session.begin_nested():

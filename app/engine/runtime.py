@@ -132,11 +132,11 @@ class CaseRun:
         return run
 
     @classmethod
-    def resume(cls, bundle: ProcessBundle, state: str) -> CaseRun:
+    def resume(cls, bundle: ProcessBundle, state: bytes | str) -> CaseRun:
         workflow = load_state(state, bundle.spec, bundle.subprocess_specs, script_engine())
         return cls(bundle, workflow)
 
-    def dump(self) -> str:
+    def dump(self) -> bytes:
         return dump_state(self.workflow)
 
     def complete(self, task_id: str, data: dict[str, Any]) -> None:

@@ -179,6 +179,6 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
             "completed_at": now, "completed_by": principal.username}
     out = present.work_item(SimpleNamespace(**done), now)
     out["case_status"] = progress.status
-    out["next"] = [{"element_id": t.element_id, "name": t.name, "team": t.team_code,
-                    "due_at": present.iso(t.due_at)} for t in progress.created]
+    out["next"] = [{"id": r["id"], "element_id": r["element_id"], "name": r["name"], "team": r["team_code"],
+                    "due_at": present.iso(r["due_at"])} for r in progress.new_items]
     return out

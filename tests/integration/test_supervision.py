@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from SpiffWorkflow.util.task import TaskState
 
+from app.engine.serializer import state_json
 from tests.flows import DISPATCH_GAOZHAO, act, case, new_case, open_item
 
 
@@ -70,7 +71,7 @@ def test_extend_gives_more_time_and_moves_the_timer(clients, handle_item, sql):
     assert datetime.fromisoformat(done.json()["due_at"]) == new_due
     again = clients("gaozhao").get(f"/tasks/{handle_item['id']}").json()
     assert datetime.fromisoformat(again["due_at"]) == new_due
-    state = json.loads(sql("SELECT workflow_state FROM cases")[0][0])
+    state = json.loads(state_json(sql("SELECT workflow_state FROM cases")[0][0]))
     timer_values = sorted(t["internal_data"]["event_value"] for t in state["tasks"].values()
                           if "event_value" in t["internal_data"] and t["state"] == TaskState.WAITING)
     assert len(timer_values) == 2  # the on-site reminder stays, the close-the-loop limit moved
