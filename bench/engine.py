@@ -1,4 +1,6 @@
 """The raw engine, in memory, on the shipped diagrams: the yardstick the service is measured against.
+Plain SpiffWorkflow (its default script engine, no service code): run the lifecycle; then again with one
+state-only save and load around every step, the least a durable engine must do.
 
     .venv/bin/python bench/engine.py [-n 200]
 """
@@ -11,11 +13,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from app.designer.service import shipped_files  # noqa: E402
-from app.engine import CaseRun, parse_bundle  # noqa: E402
+from app.engine import parse_bundle  # noqa: E402
+from app.engine.serializer import _serializer, load_state  # noqa: E402
 
 # The lifecycle the benchmark drives: open -> route -> handle -> mediate -> confirm -> callback -> closed.
 STEPS: list[tuple[str, dict[str, Any]]] = [
@@ -28,33 +34,43 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
 START = {"case_no": "BENCH", "channel": "110", "category": None, "township": None}
 
 
-def _step(run: CaseRun, element_id: str) -> str:
-    return next(t.task_id for t in run.snapshot().ready if t.element_id == element_id)
+def start(bundle: Any) -> BpmnWorkflow:
+    wf = BpmnWorkflow(bundle.spec, bundle.subprocess_specs)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(START)
+    wf.do_engine_steps()
+    return wf
+
+
+def step(wf: BpmnWorkflow, element_id: str, data: dict[str, Any]) -> None:
+    task = next(t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == element_id)
+    task.data.update(data)
+    task.run()
+    wf.do_engine_steps()
 
 
 def lifecycle_in_memory(bundle: Any) -> None:
-    run = CaseRun.start(bundle, START)
+    wf = start(bundle)
     for element_id, data in STEPS:
-        run.complete(_step(run, element_id), data)
-    assert run.snapshot().completed
+        step(wf, element_id, data)
+    assert wf.completed
 
 
 def lifecycle_with_saves(bundle: Any, per_step: dict[str, list[float]]) -> None:
-    """What a durable engine must do at least: load the state, run the step, save the state."""
     started = time.perf_counter()
-    state = CaseRun.start(bundle, START).dump()
+    state = _serializer.serialize_json(start(bundle))
     per_step.setdefault("open", []).append(time.perf_counter() - started)
     for element_id, data in STEPS:
         started = time.perf_counter()
-        run = CaseRun.resume(bundle, state)
-        run.complete(_step(run, element_id), data)
-        state = run.dump()
+        wf = load_state(state, bundle.spec, bundle.subprocess_specs, None)
+        step(wf, element_id, data)
+        state = _serializer.serialize_json(wf)
         per_step.setdefault(element_id, []).append(time.perf_counter() - started)
 
 
 def measure(n: int) -> dict[str, Any]:
     bundle = parse_bundle(shipped_files(str(REPO / "processes")))
-    for _ in range(5):  # warm caches (compiled scripts, validators)
+    for _ in range(5):  # warm up
         lifecycle_in_memory(bundle)
     started = time.perf_counter()
     for _ in range(n):
@@ -75,5 +91,4 @@ def measure(n: int) -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=200)
-    result = measure(parser.parse_args().n)
-    print(result)
+    print(measure(parser.parse_args().n))

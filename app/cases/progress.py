@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, bindparam, func, insert, select, update
 
 from app.cases.models import Case, CaseEvent
 from app.database import affected
@@ -20,10 +20,28 @@ from app.routing.gazetteer import categories, gazetteer
 from app.routing.lanes import lane_team
 from app.tasks.forms import starting_data
 from app.tasks.models import OPEN_STATES, WorkItem
+from app.types import UTCDateTime
 
 cases_t = Case.__table__
 items_t = WorkItem.__table__
 events_t = CaseEvent.__table__
+
+
+# Hot-path statements are built once; each request only binds its values.
+_UPDATE_CASE = update(cases_t).where(
+    cases_t.c.id == bindparam("b_id"), cases_t.c.lock_version == bindparam("b_lock")
+).values(
+    workflow_state=bindparam("workflow_state"), lock_version=bindparam("lock_version"),
+    status=bindparam("status"), next_timer_at=bindparam("next_timer_at"),
+    completed_elements=bindparam("completed_elements"), updated_at=bindparam("updated_at"),
+    team_code=func.coalesce(bindparam("team_code", type_=String), cases_t.c.team_code),
+    township_code=func.coalesce(bindparam("township_code", type_=String), cases_t.c.township_code),
+    category=func.coalesce(bindparam("category", type_=String), cases_t.c.category),
+    closed_at=func.coalesce(bindparam("closed_at", type_=UTCDateTime), cases_t.c.closed_at),
+)
+_OPEN_ITEMS = select(items_t.c.id, items_t.c.task_id).where(
+    items_t.c.case_id == bindparam("b_case"), items_t.c.state.in_(OPEN_STATES))
+_INSERT_EVENT = insert(events_t)
 
 
 @dataclass
@@ -55,37 +73,25 @@ def save_progress(*, case_id: int, case_no: str, lock_version: int, current_stat
     team_code = snapshot.variables.get("team_code")
     team_code = team_code if isinstance(team_code, str) else None
 
-    values: dict[str, Any] = {
-        "workflow_state": run.dump(),
-        "lock_version": lock_version + 1,
-        "status": status,
-        "next_timer_at": snapshot.next_timer_at,
-        "completed_elements": snapshot.completed_elements,
-        "updated_at": now,
-        **(extra_case_values or {}),
-    }
-    if team_code is not None:
-        values["team_code"] = team_code
     # The dispatcher's routing decision is the case's category and township from then on.
     township = snapshot.variables.get("township")
-    if isinstance(township, str) and township in gazetteer().by_code:
-        values["township_code"] = township
     category = snapshot.variables.get("category")
-    if isinstance(category, str) and category in categories():
-        values["category"] = category
-    if snapshot.completed:
-        values["closed_at"] = now
-    changed = affected(db.session.execute(
-        update(cases_t).where(cases_t.c.id == case_id, cases_t.c.lock_version == lock_version).values(**values)
-    ))
+    values: dict[str, Any] = {
+        "b_id": case_id, "b_lock": lock_version,
+        "workflow_state": run.dump(), "lock_version": lock_version + 1, "status": status,
+        "next_timer_at": snapshot.next_timer_at, "completed_elements": snapshot.completed_elements,
+        "updated_at": now, "team_code": team_code,
+        "township_code": township if isinstance(township, str) and township in gazetteer().by_code else None,
+        "category": category if isinstance(category, str) and category in categories() else None,
+        "closed_at": now if snapshot.completed else None,
+    }
+    statement = _UPDATE_CASE.values(**extra_case_values) if extra_case_values else _UPDATE_CASE
+    changed = affected(db.session.execute(statement, values))
     if changed != 1:
         raise Conflict("the case changed while this request was running; reload and try again",
                        code="case_changed")
 
-    open_rows = db.session.execute(
-        select(items_t.c.id, items_t.c.task_id)
-        .where(items_t.c.case_id == case_id, items_t.c.state.in_(OPEN_STATES))
-    ).all()
+    open_rows = db.session.execute(_OPEN_ITEMS, {"b_case": case_id}).all()
     ready_ids = {t.task_id for t in snapshot.ready}
     known = {r.task_id for r in open_rows}
     gone = [r.id for r in open_rows if r.task_id not in ready_ids]
@@ -111,8 +117,8 @@ def save_progress(*, case_id: int, case_no: str, lock_version: int, current_stat
                          "team": r["team_code"]} for r in new_items]
     if gone:
         data["cancelled_items"] = gone
-    db.session.execute(insert(events_t).values(case_id=case_id, at=now, actor=actor, kind=event_kind,
-                                               summary=event_summary, data=data))
+    db.session.execute(_INSERT_EVENT, {"case_id": case_id, "at": now, "actor": actor, "kind": event_kind,
+                                       "summary": event_summary, "data": data})
     return Progress(status=status, team_code=team_code, created=created, new_items=new_items,
                     cancelled=[str(g) for g in gone], snapshot=snapshot)
 

@@ -148,7 +148,7 @@ class CaseRun:
     def _advance(self) -> None:
         # do_engine_steps refreshes timers last; a timer that came due then is run by the next pass.
         def ready_engine_tasks() -> bool:
-            return any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY))
+            return any(t.state == TaskState.READY and not t.task_spec.manual for t in self._tasks())
 
         self._guard(self.workflow.do_engine_steps)
         while ready_engine_tasks():
@@ -196,29 +196,43 @@ class CaseRun:
 
     # --- describing the state -------------------------------------------------------------------
 
+    def _tasks(self) -> Any:
+        """Every task of the case, flat: the workflow's and its called processes' task dicts. Much cheaper
+        than SpiffWorkflow's tree iterator, and this runs on every save."""
+        yield from self.workflow.tasks.values()
+        for subprocess in self.workflow.subprocesses.values():
+            yield from subprocess.tasks.values()
+
     def snapshot(self) -> Snapshot:
         wf = self.workflow
-        ready = [self._describe(t) for t in wf.get_tasks(state=TaskState.READY, manual=True)]
-        waiting = [d for t in wf.get_tasks(state=TaskState.WAITING) if (d := _timer_due(t)) is not None]
+        ready_tasks, waiting = [], []
+        for task in self._tasks():
+            if task.state == TaskState.READY and task.task_spec.manual:
+                ready_tasks.append(task)
+            elif task.state == TaskState.WAITING and (due := _timer_due(task)) is not None:
+                waiting.append(due)
+        ready = [self._describe(t) for t in ready_tasks]
+        done_specs = [t.task_spec for t in wf.tasks.values() if t.state == TaskState.COMPLETED]
         end_status = None
         if wf.completed:
-            for task in wf.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True):
-                if isinstance(task.task_spec, EndEvent):
-                    status = (task.task_spec.extensions or {}).get("properties", {}).get("caseStatus")
-                    end_status = status or end_status
+            for spec in done_specs:
+                if isinstance(spec, EndEvent):
+                    end_status = (spec.extensions or {}).get("properties", {}).get("caseStatus") or end_status
+        # The main step (one with a case status) carries the case's current data; escalation steps may
+        # hold a copy from when their timer fired.
+        main = next((r for r in ready if r.properties.get("caseStatus")), ready[0] if ready else None)
         if wf.completed:
             variables = dict(wf.data)
-        elif ready:
-            variables = dict(ready[0].data)
+        elif main is not None:
+            variables = dict(main.data)
         else:
             variables = dict(wf.last_task.data) if wf.last_task is not None else {}
         active = [r.element_id for r in ready]
         for sp_task_id in wf.subprocesses:
-            parent = wf.get_task_from_id(sp_task_id)
-            if parent is not None and parent.state == TaskState.STARTED and parent.workflow is wf:
+            parent = wf.tasks.get(sp_task_id)
+            if parent is not None and parent.state == TaskState.STARTED:
                 active.append(parent.task_spec.bpmn_id)
-        done = sorted({t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.COMPLETED, skip_subprocesses=True)
-                       if t.task_spec.bpmn_id})
+        done = sorted({spec.bpmn_id for spec in done_specs if spec.bpmn_id})
         return Snapshot(ready=ready, completed=bool(wf.completed), end_status=end_status,
                         next_timer_at=min(waiting) if waiting else None, variables=variables,
                         active_elements=active, completed_elements=done)

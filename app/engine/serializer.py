@@ -50,5 +50,6 @@ def load_state(state: bytes | str, spec: Any, subprocess_specs: dict[str, Any], 
     dct["spec"] = spec
     dct["subprocess_specs"] = subprocess_specs
     workflow: BpmnWorkflow = _serializer.from_dict(dct)
-    workflow.script_engine = script_engine
+    if script_engine is not None:
+        workflow.script_engine = script_engine
     return workflow

@@ -4,7 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 
 from app.auth import policy
 from app.auth.principal import Principal
@@ -64,14 +64,26 @@ def list_items(principal: Principal, args: dict[str, Any]) -> tuple[list[dict[st
     return [present.work_item(r, now) for r in rows], total
 
 
-def load_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
+def _item_statement(with_case: bool) -> Any:
     columns = [items_t, teams_t.c.name.label("team_name")]
     source = items_t.outerjoin(teams_t, teams_t.c.code == items_t.c.team_code)
     if with_case:
         columns += [cases_t.c.status.label("case_status"), cases_t.c.lock_version, cases_t.c.workflow_state,
                     cases_t.c.process_version]
         source = source.join(cases_t, cases_t.c.id == items_t.c.case_id)
-    row = db.session.execute(select(*columns).select_from(source).where(items_t.c.id == item_id)).first()
+    return select(*columns).select_from(source).where(items_t.c.id == bindparam("b_item"))
+
+
+# Built once: the task page and every completion read an item this way.
+_ITEM = {False: _item_statement(False), True: _item_statement(True)}
+_COMPLETE_ITEM = update(items_t).where(
+    items_t.c.id == bindparam("b_item"), items_t.c.state.in_(OPEN_STATES)
+).values(state="completed", assignee=bindparam("assignee"), completed_at=bindparam("completed_at"),
+         completed_by=bindparam("completed_by"), result_data=bindparam("result_data"))
+
+
+def load_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
+    row = db.session.execute(_ITEM[with_case], {"b_item": item_id}).first()
     # Another team's item is indistinguishable from a missing one, whatever the request carried.
     if row is None or not policy.can_work_on(principal, row.team_code):
         raise NotFound(f"no work item {item_id}")
@@ -163,11 +175,9 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
         fields = {err.element_id or "process": [str(err)]}
         raise Invalid(f"the process could not continue at {err.element_id or 'a step'}: {err}", fields) from err
 
-    changed = affected(db.session.execute(
-        update(items_t).where(items_t.c.id == item_id, items_t.c.state.in_(OPEN_STATES))
-        .values(state="completed", assignee=row.assignee or principal.username, completed_at=now,
-                completed_by=principal.username, result_data=data)
-    ))
+    changed = affected(db.session.execute(_COMPLETE_ITEM, {
+        "b_item": item_id, "assignee": row.assignee or principal.username, "completed_at": now,
+        "completed_by": principal.username, "result_data": data}))
     if changed != 1:
         raise Conflict("someone else completed this work item a moment ago", code="not_open")
     progress = save_progress(

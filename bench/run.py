@@ -1,0 +1,351 @@
+"""The benchmark: the whole lifecycle through a real server (gunicorn, real HTTP, a client process),
+against the raw engine, as stored cases grow; the timer sweep; peak memory. One command:
+
+    bash bench/run            # full run (SQLite, and PostgreSQL when it can start one)
+    bash bench/run --smoke    # seconds: keeps the benchmark working (CI)
+
+Writes bench/results/latest.json, latest.md and latest.png.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import engine as raw_engine  # noqa: E402
+import loader  # noqa: E402
+import sweep as sweep_bench  # noqa: E402
+
+RESULTS = REPO / "bench" / "results"
+VENV_BIN = Path(sys.executable).parent
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summarise(samples: dict[str, list[list[float]]]) -> dict[str, Any]:
+    out = {}
+    for kind, pairs in samples.items():
+        client = [c for c, _ in pairs]
+        server = [s for _, s in pairs]
+        out[kind] = {"n": len(pairs), "p50": percentile(client, 50), "p95": percentile(client, 95),
+                     "p99": percentile(client, 99), "server_p50": percentile(server, 50),
+                     "server_mean": statistics.fmean(server) if server else 0.0}
+    return out
+
+
+def make_app(url: str) -> Any:
+    from app import create_app
+    from config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = url
+
+    return create_app(BenchConfig)
+
+
+def prepare(url: str, workdir: Path) -> Path:
+    """A fresh, migrated database with the demo teams and users; returns a file of bearer tokens."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app.auth.service import get_user
+    from app.auth.tokens import issue_token
+    from app.demo.loader import load_demo
+    from app.extensions import db
+
+    app = make_app(url)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        load_demo(app.config["PROCESSES_DIR"])
+        tokens = {}
+        for name in ("intake", "dispatcher", "gaozhao", "court", "callback"):
+            user = get_user(name)
+            assert user is not None
+            tokens[name] = issue_token(user, "benchmark")
+        db.session.commit()
+        db.engine.dispose()
+    path = workdir / "tokens.json"
+    path.write_text(json.dumps(tokens))
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """gunicorn with one worker (threads for the concurrent clients), as a separate process."""
+
+    def __init__(self, url: str, threads: int) -> None:
+        self.port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", "1", "--threads", str(threads), "--bind",
+             f"127.0.0.1:{self.port}", "--log-level", "warning", "app:create_app()"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start: " + (self.proc.stderr.read().decode() if self.proc.stderr else ""))
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_peak_mib(self) -> float:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        peak = 0.0
+        for pid in children:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        return peak
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def drive(server: Server, tokens: Path, lifecycles: int, concurrency: int, reads: int, workdir: Path) -> dict[str, Any]:
+    out = workdir / "client.json"
+    subprocess.run([sys.executable, str(REPO / "bench" / "client.py"), "--base", server.base, "--tokens",
+                    str(tokens), "--lifecycles", str(lifecycles), "--concurrency", str(concurrency), "--reads",
+                    str(reads), "--out", str(out)], check=True)
+    result = json.loads(out.read_text())
+    result["latency"] = summarise(result.pop("samples"))
+    return result
+
+
+def timer_worker_peak_mib(url: str) -> float:
+    """Peak memory of `flask timers tick` firing due timers, as its own process."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "app", "timers", "tick", "--now",
+                    (datetime.now(UTC) + timedelta(days=1)).isoformat()], cwd=REPO, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def bench_database(name: str, url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    print(f"== {name}", flush=True)
+    tokens = prepare(url, workdir)
+    app = make_app(url)
+    result: dict[str, Any] = {"database": name, "scales": {}}
+    for scale in [0, *args.scales]:
+        if scale:
+            loaded = loader.load(app, scale)
+            print(f"   stored cases: {scale:,} (+{loaded['added']:,} in {loaded['seconds']:.0f} s)", flush=True)
+        server = Server(url, args.concurrency)
+        try:
+            drive(server, tokens, max(2, args.concurrency), args.concurrency, 20, workdir)  # warm up
+            n = args.lifecycles if scale == 0 else args.lifecycles_at_scale
+            run = drive(server, tokens, n, args.concurrency, args.reads, workdir)
+            run["web_worker_peak_mib"] = server.worker_peak_mib()
+        finally:
+            server.stop()
+        result["scales"][str(scale)] = run
+        lat = run["latency"]
+        print(f"   {scale:>9,} stored: {run['lifecycles_per_s']:.1f} lifecycles/s; complete p50 "
+              f"{lat['complete']['p50']:.1f} p95 {lat['complete']['p95']:.1f} ms (server {lat['complete']['server_p50']:.1f})"
+              f"; open p95 {lat['open']['p95']:.1f}; list p95 {lat['list_tasks']['p95']:.1f}; get p95 "
+              f"{lat['get_task']['p95']:.1f}", flush=True)
+    result["timer_worker_peak_mib"] = timer_worker_peak_mib(url)
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+    return result
+
+
+def bench_sweep(url_for: Any, sizes: list[int], due: int) -> list[dict[str, Any]]:
+    rows = []
+    for waiting in sizes:
+        app = sweep_bench.build(url_for(), waiting, due)
+        rows.append({"waiting": waiting, "due": due, **sweep_bench.sweep(app, due)})
+        with app.app_context():
+            from app.extensions import db
+
+            db.engine.dispose()
+        print(f"   sweep: {due} due among {waiting:,}: {rows[-1]['sweep_s'] * 1000:.0f} ms", flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds (CI)")
+    parser.add_argument("--lifecycles", type=int, default=300)
+    parser.add_argument("--lifecycles-at-scale", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--reads", type=int, default=400)
+    parser.add_argument("--scales", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sweep", type=int, nargs="*", default=[1_000, 100_000])
+    parser.add_argument("--engine-n", type=int, default=300)
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL"))
+    parser.add_argument("--out", default=str(RESULTS / "latest"))
+    args = parser.parse_args()
+    if args.smoke:
+        args.lifecycles, args.lifecycles_at_scale, args.reads, args.engine_n = 8, 4, 20, 10
+        args.scales, args.sweep, args.concurrency = [200], [50, 200], 2
+
+    results: dict[str, Any] = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "smoke": args.smoke,
+                               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                               "settings": {k: v for k, v in vars(args).items() if k != "postgres_url"}}
+    print("== raw engine (in memory)", flush=True)
+    results["engine"] = raw_engine.measure(args.engine_n)
+    print(f"   {results['engine']['lifecycles_per_s_in_memory']:.1f} lifecycles/s in memory, "
+          f"{results['engine']['lifecycles_per_s_with_save_load']:.1f} with a save+load per step", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        databases = {"sqlite": f"sqlite:///{work / 'bench.sqlite3'}"}
+        if args.postgres_url:
+            databases["postgresql"] = args.postgres_url
+        results["databases"] = {}
+        for name, url in databases.items():
+            results["databases"][name] = bench_database(name, url, args, work)
+            counter = iter(range(100))
+            sweep_url = (lambda n=name, u=url: u if n == "postgresql" else
+                         f"sqlite:///{work / f'sweep-{next(counter)}.sqlite3'}")
+            results["databases"][name]["sweep"] = bench_sweep(sweep_url, args.sweep, 100 if not args.smoke else 10)
+            if name == "sqlite":
+                for leftover in work.glob("*.sqlite3*"):
+                    leftover.unlink()
+    write(results, Path(args.out))
+
+
+def ratios(results: dict[str, Any]) -> dict[str, Any]:
+    engine = results["engine"]
+    steps = engine["step_ms_load_run_save"]
+    engine_step_ms = statistics.fmean(v for k, v in steps.items() if k != "open")
+    out: dict[str, Any] = {}
+    for name, db in results["databases"].items():
+        base = db["scales"]["0"]
+        scales = sorted(int(s) for s in db["scales"] if s != "0")
+        completes = {s: db["scales"][str(s)]["latency"]["complete"]["p95"] for s in scales}
+        sweeps = db["sweep"]
+        out[name] = {
+            "write_path_vs_engine_with_saves": base["lifecycles_per_s"] / engine["lifecycles_per_s_with_save_load"],
+            "write_path_vs_engine_in_memory": base["lifecycles_per_s"] / engine["lifecycles_per_s_in_memory"],
+            "server_complete_ms_vs_engine_step_ms": base["latency"]["complete"]["server_p50"] / engine_step_ms,
+            "complete_p95_growth_largest_vs_smallest": (completes[scales[-1]] / completes[scales[0]]
+                                                        if len(scales) > 1 else None),
+            "sweep_growth": sweeps[-1]["sweep_s"] / sweeps[0]["sweep_s"] if len(sweeps) > 1 else None,
+        }
+    return out
+
+
+def write(results: dict[str, Any], out: Path) -> None:
+    results["ratios"] = ratios(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    out.with_suffix(".md").write_text(markdown(results))
+    try:
+        chart(results, out.with_suffix(".png"))
+    except ImportError:
+        print("matplotlib is not installed: no chart (pip install -e '.[bench]')")
+    print(markdown(results))
+
+
+def markdown(r: dict[str, Any]) -> str:
+    e = r["engine"]
+    steps = e["step_ms_load_run_save"]
+    lines = [f"Run {r['when']} on {r['machine']['cpus']} CPUs, Python {r['machine']['python']}"
+             f"{' (smoke sizes)' if r['smoke'] else ''}; gunicorn with 1 worker and "
+             f"{r['settings']['concurrency']} threads, {r['settings']['concurrency']} concurrent clients.", "",
+             "| lifecycles per second | value |", "|---|---|",
+             f"| raw engine, in memory | {e['lifecycles_per_s_in_memory']:.1f} |",
+             f"| raw engine, one state save+load per step | {e['lifecycles_per_s_with_save_load']:.1f} |"]
+    for name, db in r["databases"].items():
+        ratio = r["ratios"][name]
+        lines.append(f"| service write path ({name}) | {db['scales']['0']['lifecycles_per_s']:.1f} "
+                     f"({ratio['write_path_vs_engine_with_saves']:.0%} of the engine with saves) |")
+    lines += ["", "| step | raw engine load+run+save (ms) | " + " | ".join(
+        f"server time, {n} (ms)" for n in r["databases"]) + " |", "|---|---|" + "---|" * len(r["databases"])]
+    for step, ms in steps.items():
+        kind = "open" if step == "open" else f"complete:{step}"
+        cells = [f"{db['scales']['0']['latency'].get(kind, {}).get('server_p50', 0):.2f}"
+                 for db in r["databases"].values()]
+        lines.append(f"| {step} | {ms:.2f} | " + " | ".join(cells) + " |")
+    for name, db in r["databases"].items():
+        lines += ["", f"**{name}** latency in ms (p50 / p95 / p99), by cases already stored:", "",
+                  "| stored cases | open case | list my tasks | get task | complete task |", "|---|---|---|---|---|"]
+        for scale, run in sorted(db["scales"].items(), key=lambda kv: int(kv[0])):
+            lat = run["latency"]
+            cells = [f"{lat[k]['p50']:.1f} / {lat[k]['p95']:.1f} / {lat[k]['p99']:.1f}"
+                     for k in ("open", "list_tasks", "get_task", "complete")]
+            lines.append(f"| {int(scale):,} | " + " | ".join(cells) + " |")
+        sweeps = ", ".join(f"{s['due']} due among {s['waiting']:,} waiting: {s['sweep_s'] * 1000:.0f} ms"
+                           for s in db["sweep"])
+        ratio = r["ratios"][name]
+        growth = ratio["complete_p95_growth_largest_vs_smallest"]
+        growth_text = f"Complete p95 growth from the smallest to the largest store: {growth:.2f}x. " if growth else ""
+        lines += ["", f"Timer sweep: {sweeps} (growth {ratio['sweep_growth']:.2f}x). {growth_text}"
+                  f"Peak memory: web worker {max(run['web_worker_peak_mib'] for run in db['scales'].values()):.0f} "
+                  f"MiB, timer worker {db['timer_worker_peak_mib']:.0f} MiB. Server time per completion / raw "
+                  f"engine load+run+save per step: {ratio['server_complete_ms_vs_engine_step_ms']:.2f}x."]
+    return "\n".join(lines) + "\n"
+
+
+def chart(r: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    names = ["engine in memory", "engine + save/load"] + [f"service ({n})" for n in r["databases"]]
+    values = [r["engine"]["lifecycles_per_s_in_memory"], r["engine"]["lifecycles_per_s_with_save_load"]] + [
+        db["scales"]["0"]["lifecycles_per_s"] for db in r["databases"].values()]
+    left.bar(names, values, color=["#9aa5b1", "#616e7c"] + ["#b42318", "#067647"][: len(r["databases"])])
+    left.set_ylabel("lifecycles per second")
+    left.set_title("Write path: 6 requests per lifecycle")
+    left.tick_params(axis="x", labelrotation=15)
+    for name, db in r["databases"].items():
+        scales = sorted(db["scales"], key=int)
+        xs = [max(int(s), 1) for s in scales]
+        right.plot(xs, [db["scales"][s]["latency"]["complete"]["p95"] for s in scales], marker="o",
+                   label=f"complete p95 ({name})")
+        right.plot(xs, [db["scales"][s]["latency"]["list_tasks"]["p95"] for s in scales], marker="s",
+                   linestyle="--", label=f"list p95 ({name})")
+    right.set_xscale("log")
+    right.set_xlabel("cases already stored")
+    right.set_ylabel("ms")
+    right.set_title("Latency as the store grows")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
