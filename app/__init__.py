@@ -15,7 +15,7 @@ def create_app(config: Any = None) -> Flask:
     """Build the app: extensions, blueprints, CLI, error handlers. Nothing here touches the database."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config or os.environ.get("APP_CONFIG", "config.Config"))
-    from app.database import configure_engine, engine_options
+    from app.database import configure_engine, engine_options, read_only
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -58,6 +58,7 @@ def create_app(config: Any = None) -> Flask:
     @app.before_request
     def _start_clock() -> None:
         g.started = time.perf_counter()
+        read_only.set(request.method in ("GET", "HEAD"))
 
     @app.after_request
     def _server_timing(response: Response) -> Response:

@@ -1,11 +1,19 @@
 """Engine tuning per database. SQLite: WAL, and write transactions that take the lock up front."""
 from __future__ import annotations
 
+import threading
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+# Set by the request layer for GET/HEAD: such transactions only read and need no write lock.
+read_only: ContextVar[bool] = ContextVar("read_only", default=False)
+# Writers of one process queue here: a thread waiting on a Python lock wakes the moment it is free,
+# where SQLite's own busy handler sleeps in steps of up to 100 ms (long tails under load).
+_writers = threading.Lock()
 
 
 def engine_options(url: str) -> dict[str, Any]:
@@ -13,7 +21,8 @@ def engine_options(url: str) -> dict[str, Any]:
         # The threaded dev/test server and gunicorn threads share the pool; each connection is used by
         # one thread at a time, so the sqlite3 same-thread check only gets in the way.
         return {"connect_args": {"check_same_thread": False, "timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    # No pre-ping: it costs a round trip on every request; stale connections are recycled instead.
+    return {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 10}
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:
@@ -35,9 +44,24 @@ def configure_engine(app: Flask, engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn: Any) -> None:
+        if read_only.get():
+            conn.exec_driver_sql("BEGIN")  # WAL: readers never wait for writers
+            return
         # IMMEDIATE: a transaction that will write never has to upgrade a read lock (which SQLite refuses
-        # with "database is locked" instead of waiting), so concurrent requests queue on busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # with "database is locked" instead of waiting).
+        _writers.acquire()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _writers.release()
+            raise
+        conn.info["holds_writer_lock"] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _sqlite_end(conn: Any) -> None:
+        if conn.info.pop("holds_writer_lock", False):
+            _writers.release()
 
 
 def affected(result: Any) -> int:

@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 STEPS = [
-    ("dispatcher", "Task_route", {"is_police_matter": False, "category": "labour_dispute", "township": "xiuzhou-gaozhao"}),
+    ("dispatcher", "Task_route",
+     {"is_police_matter": False, "category": "labour_dispute", "township": "xiuzhou-gaozhao"}),
     ("gaozhao", "Task_handle", {"result": "needs_mediation"}),
     ("gaozhao", "Task_mediate", {"outcome": "agreement", "apply_judicial_confirmation": True}),
     ("court", "Task_judicial", {"decision": "confirmed"}),

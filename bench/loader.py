@@ -74,7 +74,8 @@ def load(app: Flask, total: int, batch: int = 2000, seed: int = 7) -> dict[str, 
     places = gazetteer().places
     cases_t, items_t, events_t = Case.__table__, WorkItem.__table__, CaseEvent.__table__
     with app.app_context():
-        templates = {stage: _template(app, steps, have * 10 + i) for i, (stage, (_, steps)) in enumerate(STAGES.items())}
+        templates = {stage: _template(app, steps, have * 10 + i)
+                     for i, (stage, (_, steps)) in enumerate(STAGES.items())}
         stages, weights = list(STAGES), [share for share, _ in STAGES.values()]
         far = datetime(2030, 1, 1, tzinfo=UTC)
         now = clock.now()

@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import socket
 import statistics
 import subprocess
@@ -171,16 +170,21 @@ def bench_database(name: str, url: str, args: argparse.Namespace, workdir: Path)
         try:
             drive(server, tokens, max(2, args.concurrency), args.concurrency, 20, workdir)  # warm up
             n = args.lifecycles if scale == 0 else args.lifecycles_at_scale
+            # One client: the latency a click sees on a server that is not saturated, and the service's own
+            # time without other requests competing for the GIL. Then C clients: throughput, latency under load.
+            solo = drive(server, tokens, max(2, n // 3), 1, args.reads // 2, workdir)
             run = drive(server, tokens, n, args.concurrency, args.reads, workdir)
+            run["solo"] = solo["latency"]
             run["web_worker_peak_mib"] = server.worker_peak_mib()
         finally:
             server.stop()
         result["scales"][str(scale)] = run
         lat = run["latency"]
-        print(f"   {scale:>9,} stored: {run['lifecycles_per_s']:.1f} lifecycles/s; complete p50 "
-              f"{lat['complete']['p50']:.1f} p95 {lat['complete']['p95']:.1f} ms (server {lat['complete']['server_p50']:.1f})"
-              f"; open p95 {lat['open']['p95']:.1f}; list p95 {lat['list_tasks']['p95']:.1f}; get p95 "
-              f"{lat['get_task']['p95']:.1f}", flush=True)
+        solo_lat = run["solo"]
+        print(f"   {scale:>9,} stored: {run['lifecycles_per_s']:.1f} lifecycles/s with {args.concurrency} clients; "
+              f"one client: complete p50 {solo_lat['complete']['p50']:.1f} p95 {solo_lat['complete']['p95']:.1f} ms, "
+              f"open p95 {solo_lat['open']['p95']:.1f}, list p95 {solo_lat['list_tasks']['p95']:.1f}, get p95 "
+              f"{solo_lat['get_task']['p95']:.1f}; under load complete p95 {lat['complete']['p95']:.1f}", flush=True)
     result["timer_worker_peak_mib"] = timer_worker_peak_mib(url)
     with app.app_context():
         from app.extensions import db
@@ -200,6 +204,12 @@ def bench_sweep(url_for: Any, sizes: list[int], due: int) -> list[dict[str, Any]
             db.engine.dispose()
         print(f"   sweep: {due} due among {waiting:,}: {rows[-1]['sweep_s'] * 1000:.0f} ms", flush=True)
     return rows
+
+
+def sweep_urls(name: str, url: str, work: Path) -> Any:
+    """PostgreSQL sweeps reuse the database (each build drops the schema); SQLite gets a new file each time."""
+    counter = iter(range(100))
+    return lambda: url if name == "postgresql" else f"sqlite:///{work / f'sweep-{next(counter)}.sqlite3'}"
 
 
 def main() -> None:
@@ -234,10 +244,8 @@ def main() -> None:
         results["databases"] = {}
         for name, url in databases.items():
             results["databases"][name] = bench_database(name, url, args, work)
-            counter = iter(range(100))
-            sweep_url = (lambda n=name, u=url: u if n == "postgresql" else
-                         f"sqlite:///{work / f'sweep-{next(counter)}.sqlite3'}")
-            results["databases"][name]["sweep"] = bench_sweep(sweep_url, args.sweep, 100 if not args.smoke else 10)
+            results["databases"][name]["sweep"] = bench_sweep(sweep_urls(name, url, work), args.sweep,
+                                                              100 if not args.smoke else 10)
             if name == "sqlite":
                 for leftover in work.glob("*.sqlite3*"):
                     leftover.unlink()
@@ -252,12 +260,12 @@ def ratios(results: dict[str, Any]) -> dict[str, Any]:
     for name, db in results["databases"].items():
         base = db["scales"]["0"]
         scales = sorted(int(s) for s in db["scales"] if s != "0")
-        completes = {s: db["scales"][str(s)]["latency"]["complete"]["p95"] for s in scales}
+        completes = {s: db["scales"][str(s)]["solo"]["complete"]["p95"] for s in scales}
         sweeps = db["sweep"]
         out[name] = {
             "write_path_vs_engine_with_saves": base["lifecycles_per_s"] / engine["lifecycles_per_s_with_save_load"],
             "write_path_vs_engine_in_memory": base["lifecycles_per_s"] / engine["lifecycles_per_s_in_memory"],
-            "server_complete_ms_vs_engine_step_ms": base["latency"]["complete"]["server_p50"] / engine_step_ms,
+            "server_complete_ms_vs_engine_step_ms": base["solo"]["complete"]["server_p50"] / engine_step_ms,
             "complete_p95_growth_largest_vs_smallest": (completes[scales[-1]] / completes[scales[0]]
                                                         if len(scales) > 1 else None),
             "sweep_growth": sweeps[-1]["sweep_s"] / sweeps[0]["sweep_s"] if len(sweeps) > 1 else None,
@@ -291,20 +299,24 @@ def markdown(r: dict[str, Any]) -> str:
         lines.append(f"| service write path ({name}) | {db['scales']['0']['lifecycles_per_s']:.1f} "
                      f"({ratio['write_path_vs_engine_with_saves']:.0%} of the engine with saves) |")
     lines += ["", "| step | raw engine load+run+save (ms) | " + " | ".join(
-        f"server time, {n} (ms)" for n in r["databases"]) + " |", "|---|---|" + "---|" * len(r["databases"])]
+        f"service's own time, {n} (ms, p50)" for n in r["databases"]) + " |",
+        "|---|---|" + "---|" * len(r["databases"])]
     for step, ms in steps.items():
         kind = "open" if step == "open" else f"complete:{step}"
-        cells = [f"{db['scales']['0']['latency'].get(kind, {}).get('server_p50', 0):.2f}"
+        cells = [f"{db['scales']['0']['solo'].get(kind, {}).get('server_p50', 0):.2f}"
                  for db in r["databases"].values()]
         lines.append(f"| {step} | {ms:.2f} | " + " | ".join(cells) + " |")
     for name, db in r["databases"].items():
-        lines += ["", f"**{name}** latency in ms (p50 / p95 / p99), by cases already stored:", "",
-                  "| stored cases | open case | list my tasks | get task | complete task |", "|---|---|---|---|---|"]
-        for scale, run in sorted(db["scales"].items(), key=lambda kv: int(kv[0])):
-            lat = run["latency"]
-            cells = [f"{lat[k]['p50']:.1f} / {lat[k]['p95']:.1f} / {lat[k]['p99']:.1f}"
-                     for k in ("open", "list_tasks", "get_task", "complete")]
-            lines.append(f"| {int(scale):,} | " + " | ".join(cells) + " |")
+        for phase, title in (("solo", "one client"), ("latency", f"{r['settings']['concurrency']} clients, server "
+                                                                  f"saturated (includes queueing)")):
+            lines += ["", f"**{name}** latency in ms (p50 / p95 / p99), {title}, by cases already stored:", "",
+                      "| stored cases | open case | list my tasks | get task | complete task |",
+                      "|---|---|---|---|---|"]
+            for scale, run in sorted(db["scales"].items(), key=lambda kv: int(kv[0])):
+                lat = run[phase]
+                cells = [f"{lat[k]['p50']:.1f} / {lat[k]['p95']:.1f} / {lat[k]['p99']:.1f}"
+                         for k in ("open", "list_tasks", "get_task", "complete")]
+                lines.append(f"| {int(scale):,} | " + " | ".join(cells) + " |")
         sweeps = ", ".join(f"{s['due']} due among {s['waiting']:,} waiting: {s['sweep_s'] * 1000:.0f} ms"
                            for s in db["sweep"])
         ratio = r["ratios"][name]
@@ -327,17 +339,17 @@ def chart(r: dict[str, Any], path: Path) -> None:
     names = ["engine in memory", "engine + save/load"] + [f"service ({n})" for n in r["databases"]]
     values = [r["engine"]["lifecycles_per_s_in_memory"], r["engine"]["lifecycles_per_s_with_save_load"]] + [
         db["scales"]["0"]["lifecycles_per_s"] for db in r["databases"].values()]
-    left.bar(names, values, color=["#9aa5b1", "#616e7c"] + ["#b42318", "#067647"][: len(r["databases"])])
+    left.bar(names, values, color=["#9aa5b1", "#616e7c", *["#b42318", "#067647"][: len(r["databases"])]])
     left.set_ylabel("lifecycles per second")
     left.set_title("Write path: 6 requests per lifecycle")
     left.tick_params(axis="x", labelrotation=15)
     for name, db in r["databases"].items():
         scales = sorted(db["scales"], key=int)
         xs = [max(int(s), 1) for s in scales]
-        right.plot(xs, [db["scales"][s]["latency"]["complete"]["p95"] for s in scales], marker="o",
+        right.plot(xs, [db["scales"][s]["solo"]["complete"]["p95"] for s in scales], marker="o",
                    label=f"complete p95 ({name})")
-        right.plot(xs, [db["scales"][s]["latency"]["list_tasks"]["p95"] for s in scales], marker="s",
-                   linestyle="--", label=f"list p95 ({name})")
+        right.plot(xs, [db["scales"][s]["solo"]["list_tasks"]["p95"] for s in scales], marker="s",
+                   linestyle="--", label=f"list my tasks p95 ({name})")
     right.set_xscale("log")
     right.set_xlabel("cases already stored")
     right.set_ylabel("ms")

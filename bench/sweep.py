@@ -80,8 +80,8 @@ def sweep(app: object, due: int) -> dict[str, float]:
     from sqlalchemy import func, select
 
     from app.cases.models import Case
-    from app.extensions import db
     from app.engine import clock
+    from app.extensions import db
     from app.timers.service import fire_case, tick
 
     cases_t = Case.__table__
@@ -122,8 +122,8 @@ def main() -> None:
                    **sweep(app, args.due)}
             results.append(row)
             print(f"{waiting:>8} waiting, {args.due} due: sweep {row['sweep_s'] * 1000:8.1f} ms "
-                  f"({row['per_case_ms']:.2f} ms/case, due query {row['due_query_ms']:.2f} ms; loaded in {load_s:.0f} s)",
-                  flush=True)
+                  f"({row['per_case_ms']:.2f} ms/case, due query {row['due_query_ms']:.2f} ms; "
+                  f"loaded in {load_s:.0f} s)", flush=True)
     if len(results) >= 2:
         ratio = results[-1]["sweep_s"] / results[0]["sweep_s"]
         print(f"ratio {results[-1]['waiting']} vs {results[0]['waiting']} waiting: {ratio:.2f}x")

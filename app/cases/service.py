@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth import policy
@@ -111,8 +111,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         if existing is None:
             raise
         return existing.case_no, False
-    case_no = f"MS{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"
-    db.session.execute(update(cases_t).where(cases_t.c.id == case_id).values(case_no=case_no))
+    case_no = f"MS{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"  # written with the first save below
 
     start_data = {"case_no": case_no, "channel": channel, "category": category, "township": township}
     try:
@@ -123,7 +122,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
                   event_kind="case.opened", event_summary=f"受理：{channel} 渠道登记",
                   event_data={"channel": channel, "external_ref": external_ref, "warnings": warnings,
                               "process_version": version_key},
-                  actor=principal.username)
+                  actor=principal.username, extra_case_values={"case_no": case_no})
     return case_no, True
 
 
