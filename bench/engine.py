@@ -68,6 +68,15 @@ def lifecycle_with_saves(bundle: Any, per_step: dict[str, list[float]]) -> None:
         per_step.setdefault(element_id, []).append(time.perf_counter() - started)
 
 
+def measure_steps(n: int) -> float:
+    """Mean of the per-step medians of load+run+save (ms), the user-task steps only."""
+    bundle = parse_bundle(shipped_files(str(REPO / "processes")))
+    per_step: dict[str, list[float]] = {}
+    for _ in range(max(n, 5)):
+        lifecycle_with_saves(bundle, per_step)
+    return statistics.fmean(statistics.median(v) for k, v in per_step.items() if k != "open") * 1000
+
+
 def measure(n: int) -> dict[str, Any]:
     bundle = parse_bundle(shipped_files(str(REPO / "processes")))
     for _ in range(5):  # warm up

@@ -6,7 +6,7 @@ request's transaction. Plain SQL statements: this is the hot path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, bindparam, func, insert, select, update
@@ -42,6 +42,11 @@ _UPDATE_CASE = update(cases_t).where(
 _OPEN_ITEMS = select(items_t.c.id, items_t.c.task_id).where(
     items_t.c.case_id == bindparam("b_case"), items_t.c.state.in_(OPEN_STATES))
 _INSERT_EVENT = insert(events_t)
+
+
+# Every work item has a limit (the contract says so, and queues sort by it): a step whose diagram draws no
+# timer and no dueIn gets this one.
+DEFAULT_LIMIT = timedelta(hours=24)
 
 
 @dataclass
@@ -130,7 +135,7 @@ def _item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle
         "case_id": case_id, "case_no": case_no, "task_id": task.task_id, "process_id": task.process_id,
         "element_id": task.element_id, "name": task.name, "lane": task.lane,
         "team_code": task.team_code or lane_team(task.lane, task.data),
-        "assignee": None, "state": "open", "due_at": task.due_at, "created_at": now,
+        "assignee": None, "state": "open", "due_at": task.due_at or now + DEFAULT_LIMIT, "created_at": now,
         "form_file": form_file, "ui_file": task.properties.get("formUiSchemaFilename"),
         "form_data": starting_data(schema, task.data) if isinstance(schema, dict) else {},
     }

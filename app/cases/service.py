@@ -139,7 +139,7 @@ def get_case(principal: Principal, case_no: str, *, check_visible: bool = True) 
     row = _case_row(principal, case_no, check_visible=check_visible)
     items = db.session.execute(
         _item_query().where(items_t.c.case_id == row.id, items_t.c.state.in_(OPEN_STATES))
-        .order_by(items_t.c.due_at.is_(None), items_t.c.due_at, items_t.c.id)
+        .order_by(items_t.c.due_at, items_t.c.id)
     ).all()
     now = clock.now()
     return present.case(row, [present.work_item(i, now) for i in items],

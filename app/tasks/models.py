@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, bindparam, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -19,10 +19,14 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
     __tablename__ = "work_items"
     __table_args__ = (
         UniqueConstraint("case_id", "task_id"),
-        Index("ix_work_items_team_state_due", "team_code", "state", "due_at"),
+        # Queues read the open items of some teams, most urgent first: partial indexes over open items only
+        # hand the first page out in order, however many completed items pile up behind them.
+        Index("ix_work_items_open_team_due", "team_code", "due_at", "id",
+              sqlite_where=text("state IN ('open', 'claimed')"), postgresql_where=text("state IN ('open', 'claimed')")),
+        Index("ix_work_items_open_due", "due_at", "id",
+              sqlite_where=text("state IN ('open', 'claimed')"), postgresql_where=text("state IN ('open', 'claimed')")),
         Index("ix_work_items_assignee_state", "assignee", "state"),
         Index("ix_work_items_case_state", "case_id", "state"),
-        Index("ix_work_items_state_due", "state", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -48,3 +52,10 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
     # Escalation steps: the timer that created them and the work item they escalate.
     origin_timer: Mapped[str | None] = mapped_column(String(128))
     escalated_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), index=True)
+
+
+def is_open() -> Any:
+    """The open-items condition with its values written into the SQL, so that the planner can match it to
+    the partial indexes (a bound parameter would hide them)."""
+    return WorkItem.__table__.c.state.in_(bindparam("open_states", list(OPEN_STATES), expanding=True,
+                                                     literal_execute=True))

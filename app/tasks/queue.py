@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from app.auth import policy
 from app.auth.principal import Principal
@@ -16,7 +16,7 @@ from app.engine import clock
 from app.extensions import db
 from app.routing.gazetteer import categories
 from app.routing.models import Team
-from app.tasks.models import OPEN_STATES, WorkItem
+from app.tasks.models import WorkItem, is_open
 
 items_t = WorkItem.__table__
 cases_t = Case.__table__
@@ -38,13 +38,14 @@ class QueueFilter:
 
 def _conditions(principal: Principal, f: QueueFilter) -> list[Any]:
     now = clock.now()
-    mine = and_(items_t.c.assignee == principal.username, items_t.c.state == "claimed")
+    # What a user claims is always of their own teams (claiming needs membership; moving an item to another
+    # team releases it), so "the team's open items" already holds "mine".
     if f.mine_only:
-        scope = mine
+        scope = and_(items_t.c.assignee == principal.username, items_t.c.state == "claimed")
     elif policy.sees_all_work_items(principal):
-        scope = items_t.c.state.in_(OPEN_STATES)
+        scope = is_open()
     else:
-        scope = or_(and_(items_t.c.team_code.in_(list(principal.teams)), items_t.c.state.in_(OPEN_STATES)), mine)
+        scope = and_(items_t.c.team_code.in_(list(principal.teams)), is_open())
     conditions: list[Any] = [scope]
     if f.step:
         conditions.append(items_t.c.element_id == f.step)
@@ -73,7 +74,7 @@ def queue(principal: Principal, f: QueueFilter) -> tuple[list[dict[str, Any]], i
         select(items_t, teams_t.c.name.label("team_name"), cases_t.c.township_code, cases_t.c.category,
                cases_t.c.status.label("case_status"), func.substr(cases_t.c.description, 1, 80).label("excerpt"))
         .select_from(source).where(*conditions)
-        .order_by(items_t.c.due_at.is_(None), items_t.c.due_at, items_t.c.created_at, items_t.c.id)
+        .order_by(items_t.c.due_at, items_t.c.id)
         .limit(PER_PAGE).offset((max(f.page, 1) - 1) * PER_PAGE)
     ).all()
     names = categories()

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.http import Deferred
 from app.routing.models import Team
 from app.tasks import forms
-from app.tasks.models import OPEN_STATES, WorkItem
+from app.tasks.models import OPEN_STATES, WorkItem, is_open
 
 items_t = WorkItem.__table__
 cases_t = Case.__table__
@@ -47,7 +47,7 @@ def list_items(principal: Principal, args: dict[str, Any]) -> tuple[list[dict[st
     elif scope == "team":
         conditions.append(items_t.c.team_code.in_(list(principal.teams)))
     state = args.get("state")
-    conditions.append(items_t.c.state == state if state else items_t.c.state.in_(OPEN_STATES))
+    conditions.append(items_t.c.state == state if state else is_open())
     if args.get("case_no"):
         conditions.append(items_t.c.case_no == args["case_no"])
     if args.get("overdue") is True:
@@ -58,7 +58,7 @@ def list_items(principal: Principal, args: dict[str, Any]) -> tuple[list[dict[st
     page, per_page = args["page"], args["per_page"]
     rows = db.session.execute(
         _item_query().where(*conditions)
-        .order_by(items_t.c.due_at.is_(None), items_t.c.due_at, items_t.c.created_at, items_t.c.id)
+        .order_by(items_t.c.due_at, items_t.c.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return [present.work_item(r, now) for r in rows], total
