@@ -148,3 +148,17 @@ def sql(app: Flask) -> Any:
             return rows
 
     return run
+
+
+@pytest.fixture
+def only_the_shipped_version(app: Flask) -> Iterator[None]:
+    """The test deploys freely; afterwards the shipped diagrams are the only version again."""
+    from app.designer.models import ProcessVersion
+    from app.extensions import db
+
+    yield
+    with app.app_context():
+        for table in ("case_events", "work_items", "cases"):
+            db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.author != "system"))
+        db.session.commit()

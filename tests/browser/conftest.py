@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -30,6 +31,14 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def base_url(server):
     return server
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", "minsheng-demo")
+    page.click("button[type=submit]")
+    expect(page.locator("header .name")).to_be_visible()
 
 
 @pytest.fixture(scope="session")

@@ -10,18 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.engine import clock
+from tests.browser.conftest import sign_in
 from tests.conftest import Client
 from tests.flows import DISPATCH_GAOZHAO, act, new_case, open_item
 
 PHONE = "13912345678"
 
 
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "minsheng-demo")
-    page.click("button[type=submit]")
-    expect(page.locator("header .name")).to_be_visible()
 
 
 @pytest.fixture
@@ -57,6 +52,7 @@ def test_find_claim_fix_and_complete(page: Page, clients, routed_case, shots):
 
     page.goto(f"/tasks/{open_item(clients, 'gaozhao', no)['id']}")
     expect(page.locator("h1")).to_have_text("现场处置")
+    expect(page).to_have_title(re.compile(f"^现场处置 · {no} · 民声一键办$"))
     expect(page.locator(".case-summary")).to_contain_text("拖欠运费")
     page.fill("textarea[name=measures]", "到场后与平台负责人当面沟通")
     page.fill("input[name=arrived_at]", "2026-12-01T10:20")

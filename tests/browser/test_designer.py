@@ -7,30 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.designer.models import ProcessVersion
 from app.engine import clock
-from app.extensions import db
+from tests.browser.conftest import sign_in
 from tests.flows import new_case, open_item
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def only_the_shipped_version(app):
-    yield
-    with app.app_context():
-        for table in ("case_events", "work_items", "cases"):
-            db.session.execute(db.text(f"DELETE FROM {table}"))
-        db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.author != "system"))
-        db.session.commit()
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", "minsheng-demo")
-    page.click("button[type=submit]")
-    expect(page.locator("header .name")).to_be_visible()
+def _restore_versions(only_the_shipped_version):
+    """Every test here deploys; the shipped diagrams are current again afterwards."""
 
 
 def test_change_a_time_limit_deploy_and_see_it_in_new_cases_only(page: Page, clients, shots):

@@ -23,14 +23,8 @@ T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def only_the_shipped_version(app):
-    """Each test deploys freely; afterwards the shipped diagrams are the only version again."""
-    yield
-    with app.app_context():
-        for table in ("case_events", "work_items", "cases"):
-            db.session.execute(db.text(f"DELETE FROM {table}"))
-        db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.author != "system"))
-        db.session.commit()
+def _restore_versions(only_the_shipped_version):
+    """Every test here deploys; the shipped diagrams are current again afterwards."""
 
 
 def upload(clients, files: dict[str, bytes], user: str = "designer", **params):
