@@ -50,3 +50,10 @@ def case(clients: Any, case_no: str, user: str = "supervisor") -> dict[str, Any]
 
 def steps(case_body: dict[str, Any]) -> list[tuple[str, str | None]]:
     return [(t["element_id"], (t["team"] or {}).get("code")) for t in case_body["open_tasks"]]
+
+
+def tick(app: Any, when: Any) -> str:
+    """`flask timers tick --now WHEN`, as an operator would run it; returns what it printed."""
+    result = app.test_cli_runner().invoke(args=["timers", "tick", "--now", when.isoformat()])
+    assert result.exit_code == 0, result.output
+    return str(result.output)

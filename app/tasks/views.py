@@ -1,6 +1,7 @@
 """The caseworker's pages: the queue, claiming, and the task form rendered from its JSON Schema."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -51,34 +52,32 @@ def _back(default: str) -> Response:
     return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
-@bp.post("/tasks/<int:item_id>/claim")
-@login_required
-def claim(item_id: int) -> Response:
+def _item_action(action: Callable[[Principal, int], Any], item_id: int, done: str, back: str) -> Response:
+    """Claim or release from a page: one commit, a message, and back to where the user was."""
     try:
-        service.claim(_me(), item_id)
+        action(_me(), item_id)
         db.session.commit()
-        flash(_("Claimed. It is yours now."), "ok")
+        flash(done, "ok")
     except ApiError as err:
         db.session.rollback()
         if isinstance(err, NotFound):
             abort(404)
         flash(err.message, "error")
-    return _back(url_for("tasks.task_page", item_id=item_id))
+    return _back(back)
+
+
+@bp.post("/tasks/<int:item_id>/claim")
+@login_required
+def claim(item_id: int) -> Response:
+    return _item_action(service.claim, item_id, _("Claimed. It is yours now."),
+                        url_for("tasks.task_page", item_id=item_id))
 
 
 @bp.post("/tasks/<int:item_id>/release")
 @login_required
 def release(item_id: int) -> Response:
-    try:
-        service.release(_me(), item_id)
-        db.session.commit()
-        flash(_("Released back to the team queue."), "ok")
-    except ApiError as err:
-        db.session.rollback()
-        if isinstance(err, NotFound):
-            abort(404)
-        flash(err.message, "error")
-    return _back(url_for("tasks.queue_page"))
+    return _item_action(service.release, item_id, _("Released back to the team queue."),
+                        url_for("tasks.queue_page"))
 
 
 def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]],

@@ -6,14 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.engine import clock
-from tests.flows import DISPATCH_GAOZHAO, act, new_case, open_item
+from tests.flows import DISPATCH_GAOZHAO, act, new_case, open_item, tick
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
-def tick(app, when: datetime) -> None:
-    result = app.test_cli_runner().invoke(args=["timers", "tick", "--now", when.isoformat()])
-    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture

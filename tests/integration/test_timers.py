@@ -7,15 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.engine import clock
-from tests.flows import DISPATCH_GAOZHAO, act, case, new_case, open_item
+from tests.flows import DISPATCH_GAOZHAO, act, case, new_case, open_item, tick
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Jiaxing
 
 
-def tick(app, when: datetime) -> str:
-    result = app.test_cli_runner().invoke(args=["timers", "tick", "--now", when.isoformat()])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def items(clients, no: str) -> list[tuple[str, str, str]]:
