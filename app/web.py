@@ -8,9 +8,12 @@ from flask import Flask, g, request, session
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user
+from sqlalchemy import select
 
 from app.auth.principal import Principal
-from app.extensions import babel, csrf, login_manager
+from app.auth.service import principal_for
+from app.extensions import babel, csrf, db, login_manager
+from app.routing.models import Team
 
 LANGUAGES = ("zh_CN", "en")
 TIMEZONE = "Asia/Shanghai"
@@ -25,8 +28,6 @@ class WebUser(UserMixin):
 
 
 def _load_user(user_id: str) -> WebUser | None:
-    from app.auth.service import principal_for
-
     try:
         principal = principal_for(int(user_id))
     except ValueError:
@@ -64,11 +65,6 @@ def team_names(principal: Principal | None) -> list[str]:
     if principal is None or not principal.teams:
         return []
     if "team_names" not in g:
-        from sqlalchemy import select
-
-        from app.extensions import db
-        from app.routing.models import Team
-
         g.team_names = list(db.session.execute(select(Team.name).where(Team.code.in_(principal.teams))
                                                .order_by(Team.name)).scalars())
     return g.team_names  # type: ignore[no-any-return]

@@ -40,8 +40,8 @@ def _uploads() -> dict[str, bytes]:
                        code="validation_failed", fields={"files": ["required"]})
     out: dict[str, bytes] = {}
     for upload in files:
-        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1] if "/" not in (
-            request.form.get("keep_paths") or "") else (upload.filename or "")
+        # Browsers send base names; where a file lives in the bundle is decided by merge_upload.
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
         out[name or "unnamed"] = upload.read()
     return out
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -100,18 +101,19 @@ def deploy_shipped(processes_dir: str) -> tuple[ProcessVersion, bool]:
     return version, created
 
 
+def _newest(what: Any, process_id: str) -> Any:
+    """The most recently deployed version of a process: what new cases use."""
+    return (select(what).where(ProcessVersion.process_id == process_id)
+            .order_by(ProcessVersion.deployed_at.desc()).limit(1))
+
+
 def current_version(process_id: str = MAIN_PROCESS) -> ProcessVersion | None:
-    return db.session.execute(
-        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-        .order_by(ProcessVersion.deployed_at.desc()).limit(1)
-    ).scalar_one_or_none()
+    return db.session.execute(_newest(ProcessVersion, process_id)).scalar_one_or_none()
 
 
 def current_version_key(processes_dir: str, process_id: str = MAIN_PROCESS) -> str:
-    key = db.session.execute(
-        select(ProcessVersion.key).where(ProcessVersion.process_id == process_id)
-        .order_by(ProcessVersion.deployed_at.desc()).limit(1)
-    ).scalar_one_or_none()
+    # Only the key: intake runs this on every new case and need not load the version's files.
+    key: str | None = db.session.execute(_newest(ProcessVersion.key, process_id)).scalar_one_or_none()
     if key is not None:
         return key
     return deploy_shipped(processes_dir)[0].key

@@ -1,4 +1,5 @@
 """The only package that imports SpiffWorkflow."""
+from app.engine.checks import dmn_cell_problem, literal_assignments, timer_problem
 from app.engine.clock import clock
 from app.engine.runtime import (
     CaseRun,
@@ -10,15 +11,28 @@ from app.engine.runtime import (
     TaskNotReady,
     duration_from_now,
 )
-from app.engine.specs import BundleInvalid, Problem, ProcessBundle, bundle_key, bundles, parse_bundle
+from app.engine.sandbox import check_source
+from app.engine.specs import BundleInvalid, Problem, ProcessBundle, bundle_key, bundles, parse_bundle, parse_xml
 
 __all__ = [
-    "BundleInvalid", "CaseRun", "EngineError", "FiredTimer", "MigrationCheck", "Problem", "ProcessBundle",
-    "ReadyTask", "Snapshot", "TaskNotReady", "bundle_key", "bundles", "clock", "duration_from_now", "parse_bundle",
+    "BundleInvalid",
+    "CaseRun",
+    "EngineError",
+    "FiredTimer",
+    "MigrationCheck",
+    "Problem",
+    "ProcessBundle",
+    "ReadyTask",
+    "Snapshot",
+    "TaskNotReady",
+    "bundle_key",
+    "bundles",
+    "check_source",
+    "clock",
+    "dmn_cell_problem",
+    "duration_from_now",
+    "literal_assignments",
+    "parse_bundle",
+    "parse_xml",
+    "timer_problem",
 ]
-
-from app.engine.checks import dmn_cell_problem, literal_assignments, timer_problem
-from app.engine.sandbox import check_source
-from app.engine.specs import parse_xml
-
-__all__ += ["check_source", "dmn_cell_problem", "literal_assignments", "parse_xml", "timer_problem"]
