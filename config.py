@@ -2,19 +2,52 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", str(BASE_DIR / "instance")))
 
 
 def _default_sqlite_url() -> str:
-    instance = BASE_DIR / "instance"
-    instance.mkdir(exist_ok=True)
-    return f"sqlite:///{instance / 'minsheng.sqlite3'}"
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'minsheng.sqlite3'}"
+
+
+def instance_secret_key() -> str:
+    """A development key made once per checkout and kept in the instance folder (never in the sources).
+    Several gunicorn workers starting at once agree on it: the first creates the file exclusively."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) >= 32:
+            return key
+        raise RuntimeError(f"{path} is shorter than 32 characters; delete it to make a new one") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as out:
+        out.write(key + "\n")
+    return key
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # None means "make one in the instance folder" (development); ProductionConfig refuses to start without it.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # A signed-in page session lasts a working shift; signing out or a password change ends it at once.
+    WEB_SESSION_HOURS = float(os.environ.get("WEB_SESSION_HOURS", "12"))
+    # API tokens expire unless issued with another lifetime (`users token NAME --days N`).
+    TOKEN_DAYS = int(os.environ.get("TOKEN_DAYS", "90"))
+    # Sign-in throttling (Flask-Limiter; failed attempts only). memory:// is per process: use a shared
+    # store (redis://...) when running several web processes.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+    # Security headers: HTTPS is enforced in production only (the dev server and tests speak plain HTTP).
+    FORCE_HTTPS = False
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_sqlite_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_RECORD_QUERIES = False
@@ -23,8 +56,8 @@ class Config:
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
     NODE_MODULES = os.environ.get("NODE_MODULES", str(BASE_DIR / "node_modules"))
     TIMEZONE = "Asia/Shanghai"
-    # Bearer tokens are checked against the database at most once per this many seconds per process.
-    TOKEN_CACHE_SECONDS = int(os.environ.get("TOKEN_CACHE_SECONDS", "60"))
+    # Behind a reverse proxy: how many proxies' X-Forwarded-For to trust (0 = the socket's address).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     JSON_AS_ASCII = False
     TIMER_INTERVAL = float(os.environ.get("TIMER_INTERVAL", "5"))
 
@@ -33,13 +66,25 @@ class Config:
     OPENAPI_VERSION = "3.1.0"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "flask --app app users token NAME"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "a signed-in page session; writes also need the X-CSRFToken header"}}},
+        "security": [{"bearer": []}, {"session": []}],
+        "info": {"description": "民声一键办: citizens' matters that are not police work, routed, handled, mediated, "
+                                "judicially confirmed and called back. Strings never contain NUL characters."},
+    }
 
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") != "0"
+    REQUIRE_SECRET_KEY = True
 
 
 class TestConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-    TOKEN_CACHE_SECONDS = 60
+    # A fresh key per test run: no key that a test (or an attacker) could read from the repository.
+    SECRET_KEY = secrets.token_hex(32)

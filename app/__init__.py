@@ -11,23 +11,51 @@ from app.errors import ApiError
 from app.extensions import api, db, migrate
 
 
+def _secret_key(app: Flask) -> None:
+    """Sessions are signed with SECRET_KEY: never a value from the sources. Production must set one; a
+    development run makes its own, once, in the instance folder."""
+    key = app.config.get("SECRET_KEY")
+    if key:
+        if app.config.get("REQUIRE_SECRET_KEY") and len(str(key)) < 32:
+            raise RuntimeError("SECRET_KEY must be at least 32 characters (e.g. python -c "
+                               "'import secrets; print(secrets.token_hex(32))')")
+        return
+    if app.config.get("REQUIRE_SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: the production configuration refuses to start without it")
+    from config import instance_secret_key
+
+    app.config["SECRET_KEY"] = instance_secret_key()
+
+
 def create_app(config: Any = None) -> Flask:
     """Build the app: extensions, blueprints, CLI, error handlers. Nothing here touches the database."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config or os.environ.get("APP_CONFIG", "config.Config"))
+    _secret_key(app)
     from app.database import configure_engine, engine_options, read_only
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
 
+    from app.http import ID_SCHEMA, IdConverter
+    from app.jsonin import StrictJSONProvider
+
+    app.json_provider_class = StrictJSONProvider
+    app.json = StrictJSONProvider(app)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     api.init_app(app)
+    api.register_converter(IdConverter, lambda _converter: dict(ID_SCHEMA))
+    from app.apidoc import optional_times_as_documented
+
+    api.ma_plugin.converter.add_attribute_function(optional_times_as_documented)
     with app.app_context():
         configure_engine(app, db.engine)
 
     from app import models  # noqa: F401  (every table known to Alembic)
+    from app.auth.audit import init_audit
     from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
     from app.cases.views import bp as case_pages
@@ -37,13 +65,16 @@ def create_app(config: Any = None) -> Flask:
     from app.errors import register_error_handlers
     from app.extensions import csrf
     from app.routing.api import blp as teams_blp
+    from app.security import init_security
     from app.tasks.api import blp as tasks_blp
     from app.tasks.views import bp as task_pages
     from app.timers.api import blp as escalations_blp
     from app.timers.views import bp as supervisor_pages
     from app.web import init_web
 
+    init_security(app)
     init_web(app)
+    init_audit(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, processes_blp, escalations_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
@@ -72,6 +103,12 @@ def create_app(config: Any = None) -> Flask:
         # NUL cannot be stored or compared in PostgreSQL text; refuse it at the door, not with a 500.
         if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
             raise ApiError(400, "NUL characters are not allowed in paths or query strings")
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                             "multipart/form-data"):
+            bad = sorted({k for k, v in request.form.items(multi=True) if "\x00" in k or "\x00" in v})
+            if bad:
+                raise ApiError(400, "NUL characters are not allowed in form fields",
+                               fields={k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-from app.auth.models import ROLES
-from app.auth.service import create_user, get_user
-from app.auth.tokens import issue_token
+from app.auth.models import ROLES, AuthEvent, User
+from app.auth.service import create_user, get_user, set_password
+from app.auth.tokens import issue_token, list_tokens, revoke
 from app.demo.loader import DEMO_USERS, load_demo
 from app.errors import ApiError
 from app.extensions import db
@@ -34,17 +35,73 @@ def users_create(name: str, roles: tuple[str, ...], teams: tuple[str, ...], pass
     click.echo(f"user {user.username}: roles {user.roles}; teams {', '.join(teams) or '-'}")
 
 
-@users_cli.command("token")
-@click.argument("name")
-@click.option("--label", default=None, help="What the token is for (shown in audits).")
-def users_token(name: str, label: str | None) -> None:
-    """Print a new bearer token for NAME."""
+def _user(name: str) -> User:
     user = get_user(name)
     if user is None:
         raise click.ClickException(f"no user {name}; create it with `flask --app app users create`")
-    token = issue_token(user, label)
+    return user
+
+
+@users_cli.command("token")
+@click.argument("name")
+@click.option("--label", default=None, help="What the token is for (shown in audits).")
+@click.option("--days", default=None, type=click.IntRange(1, 3650),
+              help="Lifetime in days (default TOKEN_DAYS, 90).")
+def users_token(name: str, label: str | None, days: int | None) -> None:
+    """Print a new bearer token for NAME."""
+    user = _user(name)
+    token, _row = issue_token(user, label, days=days or current_app.config["TOKEN_DAYS"])
     db.session.commit()
+    # Only the token: scripts take the whole output (`users tokens NAME` lists ids and expiry).
     click.echo(token)
+
+
+@users_cli.command("revoke")
+@click.argument("target")
+def users_revoke(target: str) -> None:
+    """Revoke a token by its id, or every token of a user by user name; refused on the very next request."""
+    try:
+        ids = revoke(target, actor="cli")
+    except ApiError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"revoked {len(ids)} token(s): {', '.join(map(str, ids)) or '-'}")
+
+
+@users_cli.command("tokens")
+@click.argument("name")
+def users_tokens(name: str) -> None:
+    """List NAME's tokens: id, label, created, expires, revoked."""
+    for row in list_tokens(_user(name)):
+        state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "live"
+        expires = f"{row.expires_at:%Y-%m-%d}" if row.expires_at else "never"
+        click.echo(f"{row.id:>6}  {row.label or '-':<20} created {row.created_at:%Y-%m-%d}  expires {expires}  {state}")
+
+
+@users_cli.command("password")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_password(name: str, password: str) -> None:
+    """Set NAME's password (the policy applies); every signed-in session of NAME ends."""
+    try:
+        set_password(_user(name), password, actor="cli")
+    except ApiError as err:
+        raise click.ClickException(err.message) from None
+    db.session.commit()
+    click.echo(f"password of {name} changed; their sessions have ended")
+
+
+@users_cli.command("audit")
+@click.argument("name", required=False)
+@click.option("--limit", default=50, type=click.IntRange(1, 10_000))
+def users_audit(name: str | None, limit: int) -> None:
+    """The sign-in and token trail, newest first (of NAME, or everyone)."""
+    query = select(AuthEvent).order_by(AuthEvent.id.desc()).limit(limit)
+    if name:
+        query = query.where(AuthEvent.username == name)
+    for ev in db.session.execute(query).scalars():
+        click.echo(f"{ev.at:%Y-%m-%d %H:%M:%S}Z  {ev.kind:<16} {ev.username or '-':<16} {ev.address or '-':<15} "
+                   f"{'token ' + str(ev.token_id) if ev.token_id else ''} {ev.detail or ''}".rstrip())
 
 
 @demo_cli.command("load")

@@ -97,7 +97,16 @@ def wants_json() -> bool:
 
 
 class ContractApi(Api):
-    """flask-smorest's Api, with errors rendered in the contract's shape."""
+    """flask-smorest's Api, with errors rendered (and documented) in the contract's shape."""
+
+    # Each operation lists the errors it gives (app/apidoc.py); no catch-all "default" answer.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from app.apidoc import ErrorSchema
+
+        self.ERROR_SCHEMA = ErrorSchema
+        super().__init__(*args, **kwargs)
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not wants_json():
@@ -117,7 +126,14 @@ class ContractApi(Api):
             message = "internal error; it has been logged"
         else:
             message = error.description or error.name
-        return error_response(status, message, fields=fields)
+        resp = error_response(status, message, fields=fields)
+        valid = getattr(error, "valid_methods", None)
+        if status == 405 and valid:
+            resp.headers["Allow"] = ", ".join(sorted(valid))
+        retry = dict(error.get_headers()).get("Retry-After")
+        if retry:
+            resp.headers["Retry-After"] = retry
+        return resp
 
 
 def register_error_handlers(app: Any) -> None:

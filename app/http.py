@@ -1,16 +1,19 @@
 """Request helpers shared by the JSON blueprints: body and query parsing with contract errors."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError
+from werkzeug.routing import IntegerConverter, Map
 
 from app.errors import ApiError, Invalid
+from app.jsonin import strict_loads
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 100_000
+MAX_ID = 2**63 - 1
 
 
 class Deferred:
@@ -32,10 +35,18 @@ def json_body() -> Any:
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise ApiError(400, "a JSON body is required")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ApiError(400, f"the request body is not valid JSON: {err}") from None
+    return strict_loads(raw)
+
+
+class IdConverter(IntegerConverter):
+    """Ids in paths: 1 to 2^63-1 (what both databases store); anything else matches no route (404)."""
+
+    def __init__(self, map: Map) -> None:
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+# The schema of an {id} in the OpenAPI document (registered with flask-smorest in create_app).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -75,3 +86,8 @@ def query(schema: Schema) -> dict[str, Any]:
 
 def page_of(items: list[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def page_arg(args: Any) -> int:
+    """A page number from a page's query string: junk means page 1, and no page lies past MAX_PAGE."""
+    return min(MAX_PAGE, max(1, args.get("page", 1, type=int) or 1))

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import UserMixin, current_user
 from sqlalchemy import select
 
+from app.auth import sessions
 from app.auth.principal import Principal
-from app.auth.service import principal_for
 from app.extensions import babel, csrf, db, login_manager
 from app.routing.models import Team
 
@@ -20,19 +20,22 @@ TIMEZONE = "Asia/Shanghai"
 
 
 class WebUser(UserMixin):
-    def __init__(self, principal: Principal) -> None:
+    """The signed-in user of a page; get_id is the session's random id (what Flask-Login keeps in the cookie)."""
+
+    def __init__(self, principal: Principal, session_token: str) -> None:
         self.principal = principal
+        self.session_token = session_token
 
     def get_id(self) -> str:
-        return str(self.principal.user_id)
+        return self.session_token
 
 
-def _load_user(user_id: str) -> WebUser | None:
-    try:
-        principal = principal_for(int(user_id))
-    except ValueError:
+def _load_user(session_token: object) -> WebUser | None:
+    # Whatever a cookie says (an int from a forged or old cookie included) is only a key to look up.
+    if not isinstance(session_token, str):
         return None
-    return WebUser(principal) if principal is not None else None
+    principal = sessions.resolve(session_token)
+    return WebUser(principal, session_token) if principal is not None else None
 
 
 def select_locale() -> str:
@@ -77,8 +80,6 @@ def init_web(app: Flask) -> None:
     login_manager.login_message = None
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIMEZONE)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:

@@ -84,7 +84,7 @@ def prepare(url: str, workdir: Path) -> Path:
         for name in ("intake", "dispatcher", "gaozhao", "court", "callback"):
             user = get_user(name)
             assert user is not None
-            tokens[name] = issue_token(user, "benchmark")
+            tokens[name], _row = issue_token(user, "benchmark")
         db.session.commit()
         db.engine.dispose()
     path = workdir / "tokens.json"

@@ -111,7 +111,7 @@ def tokens(app: Flask) -> dict[str, str]:
         for name in [d.username for d in DEMO_USERS] + ["gaozhao2", "designer_only"]:
             user = get_user(name)
             assert user is not None
-            out[name] = issue_token(user, "tests")
+            out[name], _row = issue_token(user, "tests")
         db.session.commit()
     return out
 

@@ -36,6 +36,20 @@ def can_work_on(p: Principal, team_code: str | None) -> bool:
     return p.oversees_all or (team_code is not None and team_code in p.teams)
 
 
+# Steps whose decision belongs to one role alone, whoever else oversees the case: a court's ruling on
+# judicial confirmation is made by the court (a supervisor may remind or extend, never decide it).
+RESERVED_LANE_ROLES = ("court",)
+
+
+def can_decide(p: Principal, lane_role: str | None, team_code: str | None) -> bool:
+    """May complete (or be handed) a step of this lane and team."""
+    if not can_work_on(p, team_code):
+        return False
+    if lane_role in RESERVED_LANE_ROLES:
+        return p.has_role(lane_role)
+    return p.oversees_all or lane_role is None or p.has_role(lane_role)
+
+
 def can_supervise(p: Principal) -> bool:
     return p.has_role("supervisor")
 

@@ -1,11 +1,11 @@
-"""Who is calling: a bearer token (integrations, scripts) or, later, a signed-in session."""
+"""Who is calling: a bearer token (integrations, scripts) or a signed-in session."""
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import g, request
 
+from app.auth import tokens
 from app.auth.policy import is_staff
 from app.auth.principal import Principal
-from app.auth.tokens import token_cache
 from app.errors import ApiError, Forbidden
 from app.extensions import csrf
 from app.web import session_principal
@@ -18,7 +18,7 @@ def current_principal() -> Principal | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
-        principal = token_cache.resolve(token.strip(), current_app.config["TOKEN_CACHE_SECONDS"])
+        principal = tokens.resolve(token.strip()[:256])
     if principal is None and not header:
         principal = session_principal()
         if principal is not None and request.method not in ("GET", "HEAD", "OPTIONS"):

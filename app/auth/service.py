@@ -1,40 +1,44 @@
+"""Users, their roles and teams, passwords, and the principal a request acts as."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
+import threading
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from app.auth.models import ROLES, Membership, User
+from app.auth import audit
+from app.auth.models import ROLES, Membership, User, WebSession
+from app.auth.passwords import check_password, check_policy, hash_password
 from app.auth.principal import Principal
 from app.engine import clock
 from app.errors import Invalid
 from app.extensions import db
 from app.routing.models import Team
 
-_ITERATIONS = 200_000
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _ITERATIONS).hex()
-    return f"pbkdf2_sha256${_ITERATIONS}${salt}${digest}"
-
-
-def check_password(stored: str | None, password: str) -> bool:
-    if not stored:
-        return False
-    try:
-        _algo, iterations, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(iterations)).hex()
-    return hmac.compare_digest(candidate, digest)
+__all__ = ["check_password", "create_user", "get_user", "principal_for", "set_password"]
 
 
 def get_user(username: str) -> User | None:
     return db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def _bump(user: User) -> None:
+    user.auth_version = (user.auth_version or 1) + 1
+
+
+def end_sessions(user_id: int) -> None:
+    db.session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+                       .values(ended_at=clock.now()))
+
+
+def set_password(user: User, password: str, *, actor: str | None = None) -> None:
+    """Check the policy, store the new hash and end every signed-in session of the user."""
+    check_policy(password, user.username, user.display_name)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    _bump(user)
+    db.session.flush()
+    end_sessions(user.id)
+    audit.record("password.changed", username=user.username, user_id=user.id, detail=f"by {actor or user.username}")
 
 
 def create_user(username: str, roles: list[str], teams: list[str], *, password: str | None = None,
@@ -52,28 +56,67 @@ def create_user(username: str, roles: list[str], teams: list[str], *, password: 
         raise Invalid(f"unknown team {', '.join(missing)}", {"team": [f"no team with code {m}" for m in missing]})
     user = get_user(username)
     if user is None:
+        if password:
+            check_policy(password, username, display_name)
         user = User(username=username, display_name=display_name or username, roles=",".join(roles),
-                    active=True, created_at=clock.now())
+                    active=True, created_at=clock.now(), auth_version=1)
         db.session.add(user)
         db.session.flush()
+        if password:
+            user.password_hash = hash_password(password)
+            user.password_changed_at = clock.now()
     else:
-        user.roles = ",".join(sorted(set(user.role_list) | set(roles)))
+        new_roles = ",".join(sorted(set(user.role_list) | set(roles)))
+        if new_roles != user.roles:
+            user.roles = new_roles
+            _bump(user)
         if display_name:
             user.display_name = display_name
-    if password:
-        user.password_hash = hash_password(password)
+        # Loading the demo again must not end everyone's sessions: only a different password is a change.
+        if password and not check_password(user.password_hash, password):
+            set_password(user, password)
     current = set(db.session.execute(select(Membership.team_code).where(Membership.user_id == user.id)).scalars())
-    for team in teams:
-        if team not in current:
-            db.session.add(Membership(user_id=user.id, team_code=team))
+    added = [t for t in teams if t not in current]
+    for team in added:
+        db.session.add(Membership(user_id=user.id, team_code=team))
+    if added:
+        _bump(user)
     db.session.flush()
     return user
 
 
-def principal_for(user_id: int) -> Principal | None:
+class _PrincipalCache:
+    """Principals keyed by (user id, auth_version): any change to a user bumps the version, so a cached
+    entry is never used after it went stale, in any process."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[int, int], Principal] = {}
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, version: int) -> Principal | None:
+        found = self._entries.get((user_id, version))
+        if found is not None:
+            return found
+        principal = _load_principal(user_id)
+        if principal is not None:
+            with self._lock:
+                if len(self._entries) > 10_000:
+                    self._entries.clear()
+                self._entries[(user_id, version)] = principal
+        return principal
+
+
+def _load_principal(user_id: int) -> Principal | None:
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None
     teams = db.session.execute(select(Membership.team_code).where(Membership.user_id == user_id)).scalars()
     return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
                      roles=frozenset(user.role_list), teams=frozenset(teams))
+
+
+principals = _PrincipalCache()
+
+
+def principal_for(user_id: int) -> Principal | None:
+    return _load_principal(user_id)

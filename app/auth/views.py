@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_limiter import RequestLimit
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.auth.service import check_password, get_user, principal_for
+from app.auth import audit, sessions
+from app.auth.service import check_password, get_user, principals
+from app.extensions import db, limiter
 from app.web import WebUser
 
 bp = Blueprint("auth", __name__)
@@ -28,16 +32,47 @@ def _safe_next(target: str | None) -> str:
     return url_for("tasks.queue_page")
 
 
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("username") or "").strip().lower()[:64]
+
+
+def _failed(response: BaseResponse) -> bool:
+    # Only failed attempts count towards the limits: a caseworker signing in often is never throttled.
+    return response.status_code != 302
+
+
+def _locked(limit: RequestLimit) -> Response:
+    """A throttled attempt: the same page for known and unknown names, the password is not even checked."""
+    audit.later("login.locked", username=(request.form.get("username") or "").strip()[:64] or None,
+                detail=f"limit {limit.limit}")
+    retry = max(1, int(limit.window.reset_time - time.time()))
+    page = render_template("auth/login.html", form=LoginForm(), error=_(
+        "Too many failed sign-ins. Try again in %(minutes)s minutes.", minutes=max(1, -(-retry // 60))))
+    return Response(page, status=429, headers={"Retry-After": str(retry)}, mimetype="text/html")
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
+               on_breach=_locked, scope="login-address")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key,
+               deduct_when=_failed, on_breach=_locked, scope="login-account")
+def login() -> str | BaseResponse:
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = get_user(form.username.data.strip())
-        principal = principal_for(user.id) if user is not None else None
-        if user is not None and principal is not None and check_password(user.password_hash, form.password.data):
-            login_user(WebUser(principal))
+        name = form.username.data.strip()
+        user = get_user(name)
+        # check_password runs for unknown names too (against a dummy hash): the answer takes as long.
+        good = check_password(user.password_hash if user is not None else None, form.password.data)
+        principal = principals.get(user.id, user.auth_version) if user is not None and good else None
+        if user is not None and principal is not None:
+            token = sessions.start(user, current_app.config["WEB_SESSION_HOURS"])
+            db.session.commit()
+            session.clear()  # a fresh session on sign-in: nothing planted before it carries over
+            login_user(WebUser(principal, token))
             return redirect(_safe_next(request.args.get("next")))
+        audit.later("login.failed", username=name[:64], user_id=user.id if user is not None else None,
+                    detail="unknown user" if user is None else ("inactive" if good else "wrong password"))
         error = _("Wrong user name or password.")
     elif request.method == "POST":
         error = _("Enter your user name and password.")
@@ -45,6 +80,10 @@ def login() -> str | Response:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> BaseResponse:
+    if current_user.is_authenticated:
+        sessions.end(current_user.session_token, current_user.principal)
+        db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))

@@ -6,9 +6,18 @@ from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.apidoc import COMMON, READ_ONE, operation
 from app.auth.request import require_staff
 from app.cases import service
-from app.cases.schemas import CaseCreateSchema, CaseFilterSchema, CaseReadSchema, EventReadSchema, PageArgsSchema
+from app.cases.schemas import (
+    CaseCreateSchema,
+    CaseFilterSchema,
+    CasePageSchema,
+    CaseReadSchema,
+    DiagramSchema,
+    EventPageSchema,
+    PageArgsSchema,
+)
 from app.extensions import db
 from app.http import json_body, load, page_of, query
 
@@ -19,9 +28,8 @@ _create_schema = CaseCreateSchema()
 
 @blp.route("/cases")
 class Cases(MethodView):
-    @blp.doc(requestBody={"content": {"application/json": {"schema": CaseCreateSchema}}})
-    @blp.alt_response(201, schema=CaseReadSchema, description="the case was opened")
-    @blp.alt_response(200, schema=CaseReadSchema, description="this channel + external_ref was already received")
+    @operation(blp, ok={201: CaseReadSchema, 200: CaseReadSchema}, errors=(*COMMON, 400, 413, 422),
+               body=CaseCreateSchema, summary="Open a case (idempotent on channel + external_ref)")
     def post(self) -> Any:
         principal = require_staff()
         payload = json_body()
@@ -29,10 +37,11 @@ class Cases(MethodView):
         ignored = sorted(k for k in payload if k not in _create_schema.fields)
         case_no, created = service.open_case(principal, data, ignored, current_app.config["PROCESSES_DIR"])
         db.session.commit()
-        body = service.get_case(principal, case_no, check_visible=False)
+        body = service.intake_answer(principal, case_no)
         return body, (201 if created else 200), {"Location": url_for("api_cases.Case", case_no=case_no)}
 
-    @blp.alt_response(200, schema=CaseReadSchema(many=True), description="a page of cases")
+    @operation(blp, ok={200: CasePageSchema}, errors=(*COMMON, 400, 422), query=CaseFilterSchema,
+               summary="Search and list the cases the caller may see, newest first")
     def get(self) -> Any:
         principal = require_staff()
         args = query(CaseFilterSchema())
@@ -42,14 +51,15 @@ class Cases(MethodView):
 
 @blp.route("/cases/<string:case_no>")
 class Case(MethodView):
-    @blp.alt_response(200, schema=CaseReadSchema, description="the case with its open work items")
+    @operation(blp, ok={200: CaseReadSchema}, errors=(*READ_ONE, 400), summary="One case with its open work items")
     def get(self, case_no: str) -> Any:
         return service.get_case(require_staff(), case_no)
 
 
 @blp.route("/cases/<string:case_no>/events")
 class CaseEvents(MethodView):
-    @blp.alt_response(200, schema=EventReadSchema(many=True), description="the audit timeline, oldest first")
+    @operation(blp, ok={200: EventPageSchema}, errors=(*READ_ONE, 400, 422), query=PageArgsSchema,
+               summary="The case's audit timeline, oldest first")
     def get(self, case_no: str) -> Any:
         principal = require_staff()
         args = query(PageArgsSchema())
@@ -59,5 +69,7 @@ class CaseEvents(MethodView):
 
 @blp.route("/cases/<string:case_no>/diagram")
 class CaseDiagram(MethodView):
+    @operation(blp, ok={200: DiagramSchema}, errors=(*READ_ONE, 400),
+               summary="The case's BPMN diagram with its active and completed steps")
     def get(self, case_no: str) -> Any:
         return service.diagram(require_staff(), case_no)

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.cases.masking import Mask
 from app.engine import clock
 from app.routing.gazetteer import categories, gazetteer
 
@@ -13,19 +14,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def iso(value: datetime | None) -> str | None:
     return value.astimezone(SHANGHAI).isoformat(timespec="seconds") if value is not None else None
-
-
-def mask_phone(phone: str | None) -> str | None:
-    if not phone:
-        return phone
-    digits = phone.replace(" ", "").replace("-", "")
-    return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
-
-
-def mask_name(name: str | None) -> str | None:
-    if not name:
-        return name
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
 
 
 def township_ref(code: str | None) -> dict[str, str] | None:
@@ -59,7 +47,7 @@ def work_item(row: Any, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-def case(row: Any, open_items: list[dict[str, Any]], *, personal: bool) -> dict[str, Any]:
+def case(row: Any, open_items: list[dict[str, Any]], *, mask: Mask) -> dict[str, Any]:
     warnings = row.warnings or []
     category = categories().get(row.category) if row.category else None
     return {
@@ -73,8 +61,8 @@ def case(row: Any, open_items: list[dict[str, Any]], *, personal: bool) -> dict[
         "township": township_ref(row.township_code),
         "team": team_ref(row.team_code, row.team_name),
         "reporter": {
-            "name": row.reporter_name if personal else mask_name(row.reporter_name),
-            "phone": row.reporter_phone if personal else mask_phone(row.reporter_phone),
+            "name": mask.name(row.reporter_name),
+            "phone": mask.phone(row.reporter_phone),
         },
         "address": row.address,
         "lat": row.lat,
@@ -91,6 +79,12 @@ def case(row: Any, open_items: list[dict[str, Any]], *, personal: bool) -> dict[
     }
 
 
-def event(row: Any) -> dict[str, Any]:
+def event(row: Any, *, mask: Mask) -> dict[str, Any]:
     return {"id": row.id, "at": iso(row.at), "actor": row.actor, "kind": row.kind, "summary": row.summary,
-            "data": row.data or {}}
+            "data": mask.event_data(row.data or {})}
+
+
+def case_receipt(row: Any) -> dict[str, Any]:
+    """What a repeated intake tells a caller who may not see the case: that it is there, and its state."""
+    return {"case_no": row.case_no, "status": row.status, "channel": row.channel, "external_ref": row.external_ref,
+            "opened_at": iso(row.opened_at), "duplicate": True}

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+from marshmallow import EXCLUDE, ValidationError, fields, validate
 
+from app.apidoc import OpenSchema
 from app.cases.models import CHANNELS, STATUSES
+from app.http import MAX_PAGE
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 class Str(fields.String):
@@ -19,10 +21,21 @@ class Str(fields.String):
         return text
 
 
+class OptionalDateTime(fields.AwareDateTime):
+    """An optional time: an empty string (what many integrating systems send for "none") means absent.
+    A time without an offset is taken as Asia/Shanghai."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(default_timezone=SHANGHAI, allow_none=True, **kwargs)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        return super().deserialize(None if value == "" else value, attr, data, **kwargs)
+
+
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{2,30}$", error="not a phone number (digits, optional +, - and spaces)")
 
 
-class ReporterSchema(Schema):
+class ReporterSchema(OpenSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -30,7 +43,7 @@ class ReporterSchema(Schema):
     phone = Str(validate=[validate.Length(max=32), PHONE], allow_none=True)
 
 
-class CaseCreateSchema(Schema):
+class CaseCreateSchema(OpenSchema):
     """What an intake operator or an integrating 110/12345 system sends. Unknown fields are ignored
     (and reported as warnings) rather than refused: losing a matter is worse than a stray field."""
 
@@ -40,21 +53,17 @@ class CaseCreateSchema(Schema):
     channel = Str(required=True, validate=validate.OneOf(CHANNELS))
     external_ref = Str(validate=validate.Length(min=1, max=128), allow_none=True)
     reporter = fields.Nested(ReporterSchema, allow_none=True)
-    description = Str(required=True, validate=validate.Length(min=1, max=10_000))
+    description = Str(required=True, validate=[validate.Length(min=1, max=10_000),
+                                               validate.Regexp(r"[\s\S]*\S", error="must not be blank")])
     township = Str(validate=validate.Length(max=64), allow_none=True)
     address = Str(validate=validate.Length(max=256), allow_none=True)
     category = Str(validate=validate.Length(max=64), allow_none=True)
-    occurred_at = fields.AwareDateTime(default_timezone=SHANGHAI, allow_none=True)
+    occurred_at = OptionalDateTime()
     lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
 
-    @validates("description")
-    def _not_blank(self, value: str, **_: Any) -> None:
-        if not value.strip():
-            raise ValidationError("must not be blank")
 
-
-class CaseFilterSchema(Schema):
+class CaseFilterSchema(OpenSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -64,47 +73,69 @@ class CaseFilterSchema(Schema):
     category = Str()
     channel = Str(validate=validate.OneOf(CHANNELS))
     q = Str(validate=validate.Length(max=200))
-    opened_from = fields.AwareDateTime(default_timezone=SHANGHAI)
-    opened_to = fields.AwareDateTime(default_timezone=SHANGHAI)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    opened_from = OptionalDateTime()
+    opened_to = OptionalDateTime()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
-class PageArgsSchema(Schema):
+class PageArgsSchema(OpenSchema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
-class CodeNameSchema(Schema):
-    code = fields.String()
-    name = fields.String()
+class CodeNameSchema(OpenSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
 
 
-class WorkItemReadSchema(Schema):
-    id = fields.Integer()
-    case_no = fields.String()
-    element_id = fields.String()
-    name = fields.String()
+class WorkItemReadSchema(OpenSchema):
+    id = fields.Integer(required=True)
+    case_no = fields.String(required=True)
+    element_id = fields.String(required=True)
+    name = fields.String(allow_none=True)
     lane = fields.String(allow_none=True)
     team = fields.Nested(CodeNameSchema, allow_none=True)
     assignee = fields.String(allow_none=True)
-    state = fields.String()
+    state = fields.String(required=True)
     due_at = fields.String(allow_none=True)
-    overdue = fields.Boolean()
-    created_at = fields.String()
+    overdue = fields.Boolean(required=True)
+    created_at = fields.String(required=True)
     completed_at = fields.String(allow_none=True)
     completed_by = fields.String(allow_none=True)
     case_status = fields.String()
 
 
-class CaseReadSchema(Schema):
-    case_no = fields.String()
-    status = fields.String()
-    channel = fields.String()
+class NextItemSchema(OpenSchema):
+    id = fields.Integer(required=True)
+    element_id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    team = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+
+
+class CompletedItemSchema(WorkItemReadSchema):
+    next = fields.List(fields.Nested(NextItemSchema), required=True)
+
+
+class TaskDetailSchema(WorkItemReadSchema):
+    form = fields.Dict(required=True)
+    data = fields.Dict(required=True)
+    result = fields.Dict(allow_none=True)
+
+
+class CaseReadSchema(OpenSchema):
+    """The case. A repeated intake that the caller may not see answers only case_no, status, channel,
+    external_ref, opened_at and duplicate=true."""
+
+    case_no = fields.String(required=True)
+    status = fields.String(required=True)
+    channel = fields.String(required=True)
     external_ref = fields.String(allow_none=True)
+    duplicate = fields.Boolean()
     description = fields.String()
     category = fields.String(allow_none=True)
     category_name = fields.String(allow_none=True)
@@ -115,7 +146,7 @@ class CaseReadSchema(Schema):
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
     occurred_at = fields.String(allow_none=True)
-    opened_at = fields.String()
+    opened_at = fields.String(required=True)
     closed_at = fields.String(allow_none=True)
     process_version = fields.String()
     error = fields.Dict(allow_none=True)
@@ -124,10 +155,36 @@ class CaseReadSchema(Schema):
     open_tasks = fields.List(fields.Nested(WorkItemReadSchema))
 
 
-class EventReadSchema(Schema):
-    id = fields.Integer()
-    at = fields.String()
+class EventReadSchema(OpenSchema):
+    id = fields.Integer(required=True)
+    at = fields.String(required=True)
     actor = fields.String(allow_none=True)
-    kind = fields.String()
-    summary = fields.String()
-    data = fields.Dict()
+    kind = fields.String(required=True)
+    summary = fields.String(required=True)
+    data = fields.Dict(required=True)
+
+
+class PageSchema(OpenSchema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+class CasePageSchema(PageSchema):
+    items = fields.List(fields.Nested(CaseReadSchema), required=True)
+
+
+class EventPageSchema(PageSchema):
+    items = fields.List(fields.Nested(EventReadSchema), required=True)
+
+
+class WorkItemPageSchema(PageSchema):
+    items = fields.List(fields.Nested(WorkItemReadSchema), required=True)
+
+
+class DiagramSchema(OpenSchema):
+    process_id = fields.String(required=True)
+    bpmn_xml = fields.String(required=True)
+    active = fields.List(fields.String(), required=True)
+    completed = fields.List(fields.String(), required=True)
+    subprocesses = fields.Dict(required=True)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import present
+from app.cases.masking import Mask
 from app.cases.models import Case, CaseEvent
 from app.cases.progress import save_progress
 from app.designer.service import bundle_for, current_version_key
@@ -45,7 +46,8 @@ def _visible(principal: Principal) -> Any:
     if policy.sees_all_cases(principal):
         return True
     teams = list(principal.teams)
-    return or_(cases_t.c.team_code.in_(teams),
+    # A team's cases, and the cases one registered oneself (a walk-in at a service station).
+    return or_(cases_t.c.team_code.in_(teams), cases_t.c.opened_by == principal.username,
                exists().where(items_t.c.case_id == cases_t.c.id, items_t.c.team_code.in_(teams)))
 
 
@@ -126,24 +128,34 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
     return case_no, True
 
 
-def _case_row(principal: Principal, case_no: str, *, check_visible: bool = True) -> Any:
-    condition = _visible(principal) if check_visible else True
-    row = db.session.execute(_case_query().where(cases_t.c.case_no == case_no, condition)).first()
+def _case_row(principal: Principal, case_no: str) -> Any:
+    row = db.session.execute(_case_query().where(cases_t.c.case_no == case_no, _visible(principal))).first()
     if row is None:
         raise NotFound(f"no case {case_no}")
     return row
 
 
-def get_case(principal: Principal, case_no: str, *, check_visible: bool = True) -> dict[str, Any]:
-    """The case and its open work items; check_visible=False only for the answer to the case's own intake."""
-    row = _case_row(principal, case_no, check_visible=check_visible)
+def intake_answer(principal: Principal, case_no: str) -> dict[str, Any]:
+    """The answer to an intake: the case as the caller may see it; for a repeated channel + external_ref
+    that the caller may not see, only its number and state (nothing personal, no description)."""
+    try:
+        return get_case(principal, case_no)
+    except NotFound:
+        row = db.session.execute(select(cases_t.c.case_no, cases_t.c.status, cases_t.c.channel,
+                                        cases_t.c.external_ref, cases_t.c.opened_at)
+                                 .where(cases_t.c.case_no == case_no)).one()
+        return present.case_receipt(row)
+
+
+def get_case(principal: Principal, case_no: str) -> dict[str, Any]:
+    """The case and its open work items, masked for the principal's roles."""
+    row = _case_row(principal, case_no)
     items = db.session.execute(
         _item_query().where(items_t.c.case_id == row.id, items_t.c.state.in_(OPEN_STATES))
         .order_by(items_t.c.due_at, items_t.c.id)
     ).all()
     now = clock.now()
-    return present.case(row, [present.work_item(i, now) for i in items],
-                        personal=policy.sees_personal_data(principal))
+    return present.case(row, [present.work_item(i, now) for i in items], mask=Mask.for_principal(principal))
 
 
 def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
@@ -160,9 +172,9 @@ def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict
         conditions.append(cases_t.c.category == (found.code if found else filters["category"]))
     if "team" in filters:
         conditions.append(cases_t.c.team_code == filters["team"])
-    if "opened_from" in filters:
+    if filters.get("opened_from") is not None:
         conditions.append(cases_t.c.opened_at >= filters["opened_from"])
-    if "opened_to" in filters:
+    if filters.get("opened_to") is not None:
         conditions.append(cases_t.c.opened_at < filters["opened_to"])
     if filters.get("q"):
         like = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -176,8 +188,8 @@ def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict
         _case_query().where(*conditions).order_by(cases_t.c.opened_at.desc(), cases_t.c.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    personal = policy.sees_personal_data(principal)
-    return [present.case(r, [], personal=personal) for r in rows], total
+    mask = Mask.for_principal(principal)
+    return [present.case(r, [], mask=mask) for r in rows], total
 
 
 def list_events(principal: Principal, case_no: str, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
@@ -187,7 +199,8 @@ def list_events(principal: Principal, case_no: str, page: int, per_page: int) ->
         select(events_t).where(events_t.c.case_id == row.id).order_by(events_t.c.at, events_t.c.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return [present.event(r) for r in rows], total
+    mask = Mask.for_principal(principal)
+    return [present.event(r, mask=mask) for r in rows], total
 
 
 def diagram(principal: Principal, case_no: str) -> dict[str, Any]:

@@ -5,11 +5,14 @@ from typing import Any
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
+from app.apidoc import READ_ONE, WRITE, BundleProblemsSchema, OpenSchema, operation
 from app.auth import policy
 from app.auth.principal import Principal
 from app.auth.request import require_staff
 from app.cases.present import iso
+from app.cases.schemas import PageSchema, Str
 from app.designer import migration, service
 from app.designer.diff import diff_versions
 from app.designer.models import ProcessVersion
@@ -18,6 +21,93 @@ from app.extensions import db
 from app.http import json_body
 
 blp = Blueprint("api_processes", __name__, url_prefix="/api/v1", description="Process versions (流程版本)")
+
+
+class VersionSchema(OpenSchema):
+    key = fields.String(required=True)
+    process_id = fields.String(required=True)
+    author = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    deployed_at = fields.String(allow_none=True)
+    deployed_by = fields.String(allow_none=True)
+    files = fields.List(fields.String(), required=True)
+    current = fields.Boolean(required=True)
+    created = fields.Boolean()
+    base_version = fields.String(allow_none=True)
+
+
+class VersionPageSchema(PageSchema):
+    items = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class DeployAnswerSchema(OpenSchema):
+    """A deployed version (201 new, 200 an existing content made current again), or for a dry run
+    {valid: true, base_version, files}."""
+
+    key = fields.String()
+    process_id = fields.String()
+    author = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    deployed_at = fields.String(allow_none=True)
+    deployed_by = fields.String(allow_none=True)
+    files = fields.List(fields.String(), required=True)
+    current = fields.Boolean()
+    created = fields.Boolean()
+    base_version = fields.String(allow_none=True)
+    valid = fields.Boolean()
+
+
+class DiffSchema(OpenSchema):
+    old = fields.String(required=True)
+    new = fields.String(required=True)
+    files = fields.Dict(required=True)
+
+
+class PreviewCaseSchema(OpenSchema):
+    case_no = fields.String(required=True)
+    status = fields.String(required=True)
+    from_version = fields.String(required=True)
+    movable = fields.Boolean(required=True)
+    reasons = fields.List(fields.String(), required=True)
+    changed_steps = fields.List(fields.Raw(), required=True)
+
+
+class PreviewSchema(OpenSchema):
+    to_version = fields.String(required=True)
+    movable = fields.Integer(required=True)
+    blocked = fields.Integer(required=True)
+    cases = fields.List(fields.Nested(PreviewCaseSchema), required=True)
+
+
+class MigrationResultSchema(OpenSchema):
+    to_version = fields.String(required=True)
+    moved = fields.List(fields.String(), required=True)
+    skipped = fields.List(fields.Dict(), required=True)
+
+
+class PreviewArgsSchema(OpenSchema):
+    from_ = Str(data_key="from", metadata={"description": "only cases on this version"})
+
+
+class DeployArgsSchema(OpenSchema):
+    dry_run = Str(validate=validate.OneOf(("0", "1", "true", "false")),
+                  metadata={"description": "1 or true: validate only, deploy nothing"})
+
+
+class MigrationBodySchema(OpenSchema):
+    case_nos = fields.List(Str(), allow_none=True, metadata={"description": "only these cases (default: all)"})
+    from_ = Str(data_key="from", allow_none=True)
+
+
+UPLOAD = {"type": "object", "required": ["files"], "properties": {
+    "files": {"type": "array", "items": {"type": "string", "format": "binary"},
+              "description": "BPMN, DMN and JSON form files; a file replaces the current version's file of its name"},
+    "note": {"type": "string", "maxLength": 2000},
+    "dry_run": {"type": "string", "enum": ["0", "1", "true", "false"]}}}
+FILE_ANSWER = {"200": {"description": "the file as stored", "content": {
+    "application/xml": {"schema": {"type": "string"}}, "application/json": {"schema": {}}}}}
 
 
 def _designer() -> Principal:
@@ -48,6 +138,7 @@ def _uploads() -> dict[str, bytes]:
 
 @blp.route("/processes")
 class Processes(MethodView):
+    @operation(blp, ok={200: VersionPageSchema}, errors=(*READ_ONE, 400), summary="Process versions, newest first")
     def get(self) -> Any:
         _designer()
         versions = service.list_versions()
@@ -55,6 +146,9 @@ class Processes(MethodView):
         items = [_version(v, current.key if current else None) for v in versions]
         return {"items": items, "total": len(items), "page": 1, "per_page": len(items)}
 
+    @operation(blp, ok={201: DeployAnswerSchema, 200: DeployAnswerSchema, 422: BundleProblemsSchema}, errors=WRITE,
+               query=DeployArgsSchema, body=UPLOAD, content_type="multipart/form-data",
+               summary="Validate and deploy a new version (422 with problems names each file, element and line)")
     def post(self) -> Any:
         principal = _designer()
         if not policy.can_design(principal):
@@ -79,6 +173,7 @@ class Processes(MethodView):
 
 @blp.route("/processes/<string:key>")
 class Version(MethodView):
+    @operation(blp, ok={200: VersionSchema}, errors=(*READ_ONE, 400), summary="One process version")
     def get(self, key: str) -> Any:
         _designer()
         version = service.get_version(key)
@@ -88,6 +183,8 @@ class Version(MethodView):
 
 @blp.route("/processes/<string:key>/files/<path:name>")
 class VersionFile(MethodView):
+    @operation(blp, ok={}, errors=(*READ_ONE, 400), summary="Download one file of a version")
+    @blp.doc(responses=FILE_ANSWER)
     def get(self, key: str, name: str) -> Any:
         _designer()
         version = service.get_version(key)
@@ -100,6 +197,7 @@ class VersionFile(MethodView):
 
 @blp.route("/processes/<string:key>/diff/<string:other>")
 class VersionDiff(MethodView):
+    @operation(blp, ok={200: DiffSchema}, errors=(*READ_ONE, 400), summary="Elements added, removed, changed")
     def get(self, key: str, other: str) -> Any:
         _designer()
         old, new = service.get_version(other), service.get_version(key)
@@ -110,10 +208,14 @@ class VersionDiff(MethodView):
 
 @blp.route("/processes/<string:key>/migration")
 class Migration(MethodView):
+    @operation(blp, ok={200: PreviewSchema}, errors=(*READ_ONE, 400), query=PreviewArgsSchema,
+               summary="Which running cases can move to this version, and why not")
     def get(self, key: str) -> Any:
         _designer()
         return migration.preview(key, request.args.get("from") or None)
 
+    @operation(blp, ok={200: MigrationResultSchema}, errors=WRITE, body=MigrationBodySchema, body_required=False,
+               summary="Move running cases to this version (each case one event)")
     def post(self, key: str) -> Any:
         principal = _designer()
         if not policy.can_design(principal):

@@ -3,7 +3,6 @@ it does not (scripts, conditions, timer values, forms, lanes, call targets, the 
 catch-all row, a clean start). Every problem names the file and element and says what to change."""
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -25,6 +24,8 @@ from app.engine import (
     timer_problem,
 )
 from app.engine.specs import BPMN_NS, DMN_NAMESPACES
+from app.errors import ApiError
+from app.jsonin import strict_loads
 from app.routing.lanes import LANE_ROLES
 from app.tasks.forms import SELF_EXPLAINING_FORMATS
 
@@ -77,9 +78,9 @@ def validate(files: dict[str, bytes]) -> tuple[ProcessBundle | None, list[Proble
     for name, content in sorted(files.items()):
         if name.lower().endswith(".json"):
             try:
-                forms[name] = json.loads(content)
-            except ValueError as err:
-                problems.append(Problem(name, None, getattr(err, "lineno", None), f"not valid JSON: {err}"))
+                forms[name] = strict_loads(content)
+            except ApiError as err:
+                problems.append(Problem(name, None, None, f"not valid JSON: {err.message}"))
             continue
         try:
             root = parse_xml(name, content)

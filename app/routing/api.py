@@ -4,10 +4,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, validate
+from marshmallow import EXCLUDE, fields, validate
 
+from app.apidoc import READ_ONE, OpenSchema, operation
 from app.auth.request import require_staff
-from app.cases.schemas import Str
+from app.cases.schemas import PageSchema, Str
 from app.http import query
 from app.routing.models import TEAM_KINDS
 from app.routing.service import list_teams
@@ -15,7 +16,7 @@ from app.routing.service import list_teams
 blp = Blueprint("api_teams", __name__, url_prefix="/api/v1", description="Teams")
 
 
-class TeamFilterSchema(Schema):
+class TeamFilterSchema(OpenSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -23,8 +24,22 @@ class TeamFilterSchema(Schema):
     township = Str()
 
 
+class TeamSchema(OpenSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    township = fields.Dict(allow_none=True)
+    county = fields.String(allow_none=True)
+
+
+class TeamPageSchema(PageSchema):
+    items = fields.List(fields.Nested(TeamSchema), required=True)
+
+
 @blp.route("/teams")
 class Teams(MethodView):
+    @operation(blp, ok={200: TeamPageSchema}, errors=(*READ_ONE, 400, 422), query=TeamFilterSchema,
+               summary="Teams, with their kind and township")
     def get(self) -> Any:
         require_staff()
         args = query(TeamFilterSchema())

@@ -19,3 +19,23 @@ def lane_team(lane: str | None, variables: dict[str, object]) -> str | None:
         return ROLE_TEAMS[role]
     value = variables.get(ROLE_VARIABLES.get(role or "", ""))
     return value if isinstance(value, str) else None
+
+# Which kinds of team may be given a step of a lane's role (assign, reassign, the desk's pickers).
+ROLE_TEAM_KINDS: dict[str, tuple[str, ...]] = {
+    "caseworker": ("township", "specialised"), "court": ("court",), "dispatcher": ("dispatch",),
+    "callback": ("callback",), "supervisor": ("supervision",), "intake": ("dispatch",),
+}
+_KIND_CLASSES = {"specialised": ("township", "specialised"), "township": ("township", "specialised")}
+
+
+def lane_role(lane: str | None) -> str | None:
+    return LANE_ROLES.get(lane or "")
+
+
+def team_kinds_for(lane: str | None, current_kind: str | None) -> tuple[str, ...]:
+    """The team kinds a step may move to: its lane's, or, in a lane this service does not know, the kind
+    of the team it has now."""
+    role = lane_role(lane)
+    if role in ROLE_TEAM_KINDS:
+        return ROLE_TEAM_KINDS[role]
+    return _KIND_CLASSES.get(current_kind or "", (current_kind,) if current_kind else ())

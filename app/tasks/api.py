@@ -4,19 +4,27 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
+from app.apidoc import READ_ONE, WRITE, OpenSchema, operation
 from app.auth.request import require_staff
-from app.cases.schemas import SHANGHAI, Str, WorkItemReadSchema
+from app.cases.schemas import (
+    SHANGHAI,
+    CompletedItemSchema,
+    Str,
+    TaskDetailSchema,
+    WorkItemPageSchema,
+    WorkItemReadSchema,
+)
 from app.extensions import db
-from app.http import deferred, json_body, load, page_of, query
+from app.http import MAX_PAGE, deferred, json_body, load, page_of, query
 from app.tasks import service, supervision
 from app.tasks.models import STATES
 
 blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
 
 
-class TaskFilterSchema(Schema):
+class TaskFilterSchema(OpenSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -24,13 +32,14 @@ class TaskFilterSchema(Schema):
     state = Str(validate=validate.OneOf(STATES))
     case_no = Str(validate=validate.Length(max=32))
     overdue = fields.Boolean()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 @blp.route("/tasks")
 class Tasks(MethodView):
-    @blp.alt_response(200, schema=WorkItemReadSchema(many=True), description="work items, most urgent first")
+    @operation(blp, ok={200: WorkItemPageSchema}, errors=(*READ_ONE, 400, 422), query=TaskFilterSchema,
+               summary="Work items visible to the caller, most urgent first")
     def get(self) -> Any:
         principal = require_staff()
         args = query(TaskFilterSchema())
@@ -38,42 +47,52 @@ class Tasks(MethodView):
         return page_of(items, total, args["page"], args["per_page"])
 
 
-@blp.route("/tasks/<int:item_id>")
+@blp.route("/tasks/<id:item_id>")
 class Task(MethodView):
+    @operation(blp, ok={200: TaskDetailSchema}, errors=(*READ_ONE, 400),
+               summary="A work item with its form (JSON Schema) and the data the form starts from")
     def get(self, item_id: int) -> Any:
         return service.get_item(require_staff(), item_id)
 
 
-@blp.route("/tasks/<int:item_id>/claim")
+@blp.route("/tasks/<id:item_id>/claim")
 class Claim(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, summary="Take the work item")
     def post(self, item_id: int) -> Any:
         out = service.claim(require_staff(), item_id)
         db.session.commit()
         return out
 
 
-@blp.route("/tasks/<int:item_id>/release")
+@blp.route("/tasks/<id:item_id>/release")
 class Release(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, summary="Give the work item back to the team queue")
     def post(self, item_id: int) -> Any:
         out = service.release(require_staff(), item_id)
         db.session.commit()
         return out
 
 
-class AssignSchema(Schema):
+class AssignSchema(OpenSchema):
     username = Str(required=True, validate=validate.Length(min=1, max=64))
 
 
-class ReassignSchema(Schema):
+class ReassignSchema(OpenSchema):
     team = Str(required=True, validate=validate.Length(min=1, max=64))
 
 
-class ExtendSchema(Schema):
+class ExtendSchema(OpenSchema):
     due_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
 
 
-@blp.route("/tasks/<int:item_id>/assign")
+class CompleteSchema(OpenSchema):
+    data = fields.Dict(required=True, metadata={"description": "the form's fields (see GET /tasks/{id})"})
+
+
+@blp.route("/tasks/<id:item_id>/assign")
 class Assign(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=AssignSchema,
+               summary="Supervisor: hand the work item to a member of its team")
     def post(self, item_id: int) -> Any:
         principal = require_staff()
         body = deferred(lambda: load(AssignSchema(unknown=EXCLUDE), json_body()))
@@ -82,8 +101,10 @@ class Assign(MethodView):
         return out
 
 
-@blp.route("/tasks/<int:item_id>/reassign")
+@blp.route("/tasks/<id:item_id>/reassign")
 class Reassign(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=ReassignSchema,
+               summary="Supervisor: move the work item to another team of the kind its lane needs")
     def post(self, item_id: int) -> Any:
         principal = require_staff()
         body = deferred(lambda: load(ReassignSchema(unknown=EXCLUDE), json_body()))
@@ -92,8 +113,10 @@ class Reassign(MethodView):
         return out
 
 
-@blp.route("/tasks/<int:item_id>/extend")
+@blp.route("/tasks/<id:item_id>/extend")
 class Extend(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=ExtendSchema,
+               summary="Supervisor: give the work item a later limit")
     def post(self, item_id: int) -> Any:
         principal = require_staff()
         body = deferred(lambda: load(ExtendSchema(unknown=EXCLUDE), json_body()))
@@ -102,8 +125,10 @@ class Extend(MethodView):
         return out
 
 
-@blp.route("/tasks/<int:item_id>/complete")
+@blp.route("/tasks/<id:item_id>/complete")
 class Complete(MethodView):
+    @operation(blp, ok={200: CompletedItemSchema}, errors=WRITE, body=CompleteSchema,
+               summary="Complete the step with its form's data (validated against the step's JSON Schema)")
     def post(self, item_id: int) -> Any:
         principal = require_staff()
         out = service.complete(principal, item_id, deferred(json_body))

@@ -14,9 +14,10 @@ from app.cases.progress import save_progress
 from app.database import affected
 from app.designer.service import bundle_for
 from app.engine import CaseRun, EngineError, TaskNotReady, clock
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.http import Deferred
+from app.routing.lanes import lane_role
 from app.routing.models import Team
 from app.tasks import forms
 from app.tasks.models import OPEN_STATES, WorkItem, is_open
@@ -90,6 +91,11 @@ def load_item(principal: Principal, item_id: int, *, with_case: bool = False) ->
     return row
 
 
+def check_decides(principal: Principal, row: Any) -> None:
+    if not policy.can_decide(principal, lane_role(row.lane), row.team_code):
+        raise Forbidden(f"this step ({row.name}) is decided by the {lane_role(row.lane)} role only")
+
+
 def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
     row = load_item(principal, item_id, with_case=True)
     bundle = bundle_for(row.process_version)
@@ -108,6 +114,7 @@ def record_event(case_id: int, actor: str, kind: str, summary: str, data: dict[s
 
 def claim(principal: Principal, item_id: int) -> dict[str, Any]:
     row = load_item(principal, item_id)
+    check_decides(principal, row)
     if row.state == "claimed" and row.assignee == principal.username:
         return present.work_item(row)
     changed = affected(db.session.execute(
@@ -149,6 +156,7 @@ def not_open_message(row: Any) -> str:
 
 def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict[str, Any]:
     row = load_item(principal, item_id, with_case=True)
+    check_decides(principal, row)
     if row.state not in OPEN_STATES:
         raise Conflict(not_open_message(row), code="not_open")
     if row.state == "claimed" and row.assignee != principal.username and not policy.can_supervise(principal):

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.auth import policy
-from app.auth.models import Membership, User
+from app.auth.models import User
 from app.auth.principal import Principal
+from app.auth.service import principal_for
 from app.cases import present
 from app.cases.progress import save_progress
 from app.database import affected
@@ -23,6 +24,7 @@ from app.engine import CaseRun, TaskNotReady, clock
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 from app.http import Deferred
+from app.routing.lanes import lane_role, team_kinds_for
 from app.routing.models import Team
 from app.tasks.models import OPEN_STATES, WorkItem
 from app.tasks.service import load_item, not_open_message, record_event
@@ -32,22 +34,40 @@ items_t = WorkItem.__table__
 
 # --- checks and workflow changes, shared with the escalation desk ---------------------------------
 
-def check_assignee(username: str, team_code: str | None) -> None:
+def check_assignee(username: str, team_code: str | None, lane: str | None) -> None:
+    """The person must be active, in the step's team (supervisors oversee every team) and hold the
+    lane's role where the step is reserved to it (a court's decision goes to a judge, nobody else)."""
     user = db.session.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
     if user is None:
         raise Invalid(f"no active user {username}", {"username": ["no such user"]})
-    member = db.session.execute(select(Membership).where(Membership.user_id == user.id,
-                                                         Membership.team_code == team_code)).first()
-    if member is None and "supervisor" not in user.role_list and "admin" not in user.role_list:
+    assignee = principal_for(user.id)
+    if assignee is None or not policy.can_work_on(assignee, team_code):
         raise Invalid(f"{username} is not in team {team_code}; reassign the item to their team first",
                       {"username": ["not a member of the item's team"]})
+    if not policy.can_decide(assignee, lane_role(lane), team_code):
+        raise Invalid(f"{username} may not decide a step of the lane {lane}",
+                      {"username": [f"this step needs the {lane_role(lane)} role"]})
 
 
-def check_team(team_code: str) -> Team:
+def check_team(team_code: str, lane: str | None, current_team: str | None) -> Team:
+    """An active team of a kind that may do the step: court steps to courts, township steps to township
+    and specialised teams, callbacks to callback teams."""
     team = db.session.get(Team, team_code)
     if team is None or not team.active:
         raise Invalid(f"no active team {team_code}", {"team": ["no such team"]})
+    current = db.session.get(Team, current_team) if current_team else None
+    kinds = team_kinds_for(lane, current.kind if current is not None else None)
+    if team.kind not in kinds:
+        raise Invalid(f"a step of the lane {lane} can only go to a team of kind {' or '.join(kinds) or '-'}; "
+                      f"{team.name} is {team.kind}",
+                      {"team": [f"must be a team of kind {' or '.join(kinds) or '-'} (this one is {team.kind})"]})
     return team
+
+
+def check_take_over(lane: str | None) -> None:
+    if lane_role(lane) in policy.RESERVED_LANE_ROLES:
+        raise Invalid(f"a step of the lane {lane} is decided by the {lane_role(lane)}; it cannot be taken over",
+                      {"action": ["remind, extend or reassign to another team of the same kind instead"]})
 
 
 def check_later(current_due: datetime | None, due_at: datetime) -> None:
@@ -90,7 +110,7 @@ def _moved_on() -> Conflict:
 def assign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
     row = _open_item(principal, item_id)
     username: str = body.get()["username"]
-    check_assignee(username, row.team_code)
+    check_assignee(username, row.team_code, row.lane)
     now = clock.now()
     changed = affected(db.session.execute(
         update(items_t).where(items_t.c.id == item_id, items_t.c.state.in_(OPEN_STATES))
@@ -104,7 +124,7 @@ def assign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]
 
 def reassign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
     row = _open_item(principal, item_id, with_case=True)
-    team = check_team(body.get()["team"])
+    team = check_team(body.get()["team"], row.lane, row.team_code)
     if team.code == row.team_code:
         return _result(row)
     run = resumed(row)

@@ -14,7 +14,7 @@ from app.auth.principal import Principal
 from app.cases import service as cases
 from app.errors import ApiError, Conflict, Invalid, NotFound
 from app.extensions import db
-from app.http import deferred
+from app.http import deferred, page_arg
 from app.routing.gazetteer import categories, gazetteer
 from app.routing.models import Team
 from app.tasks import formrender, service
@@ -38,7 +38,7 @@ def queue_page() -> str:
     args = request.args
     f = QueueFilter(step=args.get("step") or None, township=args.get("township") or None,
                     category=args.get("category") or None, overdue=args.get("overdue") == "1",
-                    q=(args.get("q") or "").strip()[:32] or None, page=max(1, args.get("page", 1, type=int) or 1),
+                    q=(args.get("q") or "").strip()[:32] or None, page=page_arg(args),
                     mine_only=args.get("mine") == "1")
     items, total = queue(principal, f)
     pages = max(1, -(-total // 20))
@@ -66,14 +66,14 @@ def _item_action(action: Callable[[Principal, int], Any], item_id: int, done: st
     return _back(back)
 
 
-@bp.post("/tasks/<int:item_id>/claim")
+@bp.post("/tasks/<id:item_id>/claim")
 @login_required
 def claim(item_id: int) -> Response:
     return _item_action(service.claim, item_id, _("Claimed. It is yours now."),
                         url_for("tasks.task_page", item_id=item_id))
 
 
-@bp.post("/tasks/<int:item_id>/release")
+@bp.post("/tasks/<id:item_id>/release")
 @login_required
 def release(item_id: int) -> Response:
     return _item_action(service.release, item_id, _("Released back to the team queue."),
@@ -84,14 +84,14 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], 
             *, status: int = 200, stale: str | None = None) -> tuple[str, int]:
     form = item["form"]
     fields = formrender.build(form["schema"], form["ui_schema"], values, errors)
-    case = cases.get_case(principal, item["case_no"], check_visible=False)
+    case = cases.get_case(principal, item["case_no"])
     general = [m for k, msgs in errors.items() if k in ("_body", "data") or not any(
         k == f.path or k.startswith(f.path + ".") for f in fields) for m in msgs]
     return render_template("tasks/task.html", item=item, fields=fields, case=case, stale=stale,
                            general_errors=general), status
 
 
-@bp.get("/tasks/<int:item_id>")
+@bp.get("/tasks/<id:item_id>")
 @login_required
 def task_page(item_id: int) -> tuple[str, int]:
     principal = _me()
@@ -105,7 +105,7 @@ def task_page(item_id: int) -> tuple[str, int]:
     return _render(principal, item, item["data"], {})
 
 
-@bp.post("/tasks/<int:item_id>")
+@bp.post("/tasks/<id:item_id>")
 @login_required
 def submit(item_id: int) -> Response | tuple[str, int]:
     principal = _me()

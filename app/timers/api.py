@@ -5,10 +5,11 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 
+from app.apidoc import READ_ONE, WRITE, OpenSchema, operation
 from app.auth.request import require_staff
-from app.cases.schemas import SHANGHAI, PageArgsSchema, Str
+from app.cases.schemas import SHANGHAI, CodeNameSchema, PageArgsSchema, PageSchema, Str, WorkItemReadSchema
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.http import json_body, load, query
@@ -17,7 +18,7 @@ from app.timers import desk
 blp = Blueprint("api_escalations", __name__, url_prefix="/api/v1", description="The supervisor's desk (督办)")
 
 
-class ActionSchema(Schema):
+class ActionSchema(OpenSchema):
     class Meta:
         unknown = EXCLUDE
 
@@ -27,16 +28,69 @@ class ActionSchema(Schema):
     due_at = fields.AwareDateTime(default_timezone=SHANGHAI)
 
 
+class StepSchema(OpenSchema):
+    id = fields.Integer(required=True)
+    element_id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    lane = fields.String(allow_none=True)
+    team_kinds = fields.List(fields.String(), required=True)
+    team = fields.Nested(CodeNameSchema, allow_none=True)
+    assignee = fields.String(allow_none=True)
+    state = fields.String(required=True)
+    due_at = fields.String(allow_none=True)
+
+
+class EscalationSchema(WorkItemReadSchema):
+    kind = fields.String(required=True)
+    timer = fields.String(allow_none=True)
+    township = fields.Dict(allow_none=True)
+    category = fields.String(allow_none=True)
+    step = fields.Nested(StepSchema, allow_none=True)
+    late_seconds = fields.Integer(required=True)
+    late = fields.String(required=True)
+
+
+class TimerErrorSchema(OpenSchema):
+    kind = fields.String(required=True)
+    case_no = fields.String(required=True)
+    case_status = fields.String(required=True)
+    element_id = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    at = fields.String(allow_none=True)
+    late_seconds = fields.Integer(required=True)
+    late = fields.String(required=True)
+
+
+class EscalationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(EscalationSchema), required=True)
+    errors = fields.List(fields.Nested(TimerErrorSchema), required=True)
+
+
+class ActionResultSchema(OpenSchema):
+    escalation = fields.Integer(required=True)
+    action = fields.String(required=True)
+    case_no = fields.String(required=True)
+    step = fields.Integer(allow_none=True)
+    note = fields.String()
+    team = fields.String()
+    assignee = fields.String()
+    due_at = fields.String()
+
+
 @blp.route("/escalations")
 class Escalations(MethodView):
+    @operation(blp, ok={200: EscalationPageSchema}, errors=(*READ_ONE, 400, 422), query=PageArgsSchema,
+               summary="Supervisor: open escalations, most overdue first, and cases whose timers failed")
     def get(self) -> Any:
         principal = require_staff()
         args = query(PageArgsSchema())
         return desk.list_escalations(principal, args["page"], args["per_page"])
 
 
-@blp.route("/escalations/<int:escalation_id>/<string:action>")
+@blp.route("/escalations/<id:escalation_id>/<any(remind, reassign, extend, take_over):action>")
 class EscalationAction(MethodView):
+    @operation(blp, ok={200: ActionResultSchema}, errors=WRITE, body=ActionSchema, body_required=False,
+               summary="Supervisor: close an escalation with remind, reassign, extend or take_over")
     def post(self, escalation_id: int, action: str) -> Any:
         principal = require_staff()
         if action not in desk.ACTIONS:

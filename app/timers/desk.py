@@ -18,10 +18,11 @@ from app.designer.service import bundle_for
 from app.engine import EngineError, TaskNotReady, clock
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.routing.lanes import team_kinds_for
 from app.routing.models import Team
 from app.tasks import forms
 from app.tasks.models import OPEN_STATES, WorkItem
-from app.tasks.supervision import check_assignee, check_later, check_team, move_team, resumed
+from app.tasks.supervision import check_assignee, check_later, check_take_over, check_team, move_team, resumed
 
 ACTIONS = ("remind", "reassign", "extend", "take_over")
 ACTION_NAMES = {"remind": "提醒承办人", "reassign": "改派", "extend": "延期", "take_over": "接手办理"}
@@ -53,8 +54,9 @@ def _escalation_query() -> Any:
     return step, select(
         items_t, esc_team.c.name.label("team_name"),
         step.c.id.label("step_id"), step.c.task_id.label("step_task_id"),
-        step.c.element_id.label("step_element_id"), step.c.name.label("step_name"),
+        step.c.element_id.label("step_element_id"), step.c.name.label("step_name"), step.c.lane.label("step_lane"),
         step.c.team_code.label("step_team_code"), step_team.c.name.label("step_team_name"),
+        step_team.c.kind.label("step_team_kind"),
         step.c.assignee.label("step_assignee"), step.c.state.label("step_state"), step.c.due_at.label("step_due_at"),
         cases_t.c.status.label("case_status"), cases_t.c.township_code, cases_t.c.category,
     ).select_from(
@@ -71,6 +73,7 @@ def _present(row: Any, now: datetime) -> dict[str, Any]:
     out.update(kind="timer", timer=row.origin_timer, case_status=row.case_status,
                township=present.township_ref(row.township_code), category=row.category,
                step=({"id": row.step_id, "element_id": row.step_element_id, "name": row.step_name,
+                      "lane": row.step_lane, "team_kinds": list(team_kinds_for(row.step_lane, row.step_team_kind)),
                       "team": present.team_ref(row.step_team_code, row.step_team_name),
                       "assignee": row.step_assignee, "state": row.step_state, "due_at": present.iso(row.step_due_at)}
                      if row.step_id is not None else None),
@@ -129,12 +132,12 @@ def act(principal: Principal, escalation_id: int, action: str, args: dict[str, A
     try:
         if action == "reassign":
             if args.get("team"):
-                team = check_team(args["team"])
+                team = check_team(args["team"], row.step_lane, row.step_team_code)
                 move_team(run, step_task, row.step_team_code, team.code)
                 step_changes = {"team_code": team.code, "state": "open", "assignee": None, "claimed_at": None}
                 detail["team"] = team.code
             if args.get("username"):
-                check_assignee(args["username"], step_changes.get("team_code", row.step_team_code))
+                check_assignee(args["username"], step_changes.get("team_code", row.step_team_code), row.step_lane)
                 step_changes.update(state="claimed", assignee=args["username"], claimed_at=now)
                 detail["assignee"] = args["username"]
             if not step_changes:
@@ -146,6 +149,7 @@ def act(principal: Principal, escalation_id: int, action: str, args: dict[str, A
             step_changes = {"due_at": due_at}
             detail["due_at"] = present.iso(due_at)
         elif action == "take_over":
+            check_take_over(row.step_lane)
             step_changes = {"state": "claimed", "assignee": principal.username, "claimed_at": now}
         bundle = bundle_for(row.process_version)
         data = forms.prepare(bundle.form(row.form_file) or {}, {"action": action, "note": note})

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from app.auth import policy
 from app.errors import ApiError
 from app.extensions import db
+from app.http import page_arg
 from app.routing.service import list_teams
 from app.timers import desk
 from app.web import session_principal
@@ -26,7 +27,7 @@ def desk_page() -> str:
     principal = session_principal()
     if principal is None or not policy.can_supervise(principal):
         abort(403)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg(request.args)
     board = desk.list_escalations(principal, page, 50)
     return render_template("supervisor/desk.html", board=board, teams=list_teams())
 
@@ -49,7 +50,7 @@ def _form_args(action: str) -> dict[str, object]:
     return args
 
 
-@bp.post("/supervisor/escalations/<int:escalation_id>/<action>")
+@bp.post("/supervisor/escalations/<id:escalation_id>/<action>")
 @login_required
 def act(escalation_id: int, action: str) -> Response:
     principal = session_principal()

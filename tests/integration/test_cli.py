@@ -7,7 +7,7 @@ import requests
 def test_users_create_and_token_give_a_working_bearer_token(app, server):
     runner = app.test_cli_runner()
     created = runner.invoke(args=["users", "create", "xucun1", "--role", "caseworker", "--team",
-                                  "ms-haining-xucun", "--password", "s3cret-pass"])
+                                  "ms-haining-xucun", "--password", "xucun-river-lantern"])
     assert created.exit_code == 0, created.output
     token = runner.invoke(args=["users", "token", "xucun1"])
     assert token.exit_code == 0

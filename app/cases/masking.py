@@ -1,0 +1,53 @@
+"""Masking of personal data, by role, in one place: every read of a case, a case list, a timeline or a
+page goes through a Mask made from the principal (app/cases/present.py takes one; nothing else shapes
+case data for output)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.auth import policy
+from app.auth.principal import Principal
+
+# Event data keys that hold what people typed: form values and supervisors' notes.
+_TYPED_KEYS = ("data", "note")
+
+
+@dataclass(frozen=True)
+class Mask:
+    # Reporter's name and number, and every step's form data, in full.
+    personal: bool
+    # Without `personal`: the teams whose own steps' form data may still be shown (the form was theirs).
+    own_teams: frozenset[str]
+
+    @classmethod
+    def for_principal(cls, principal: Principal) -> Mask:
+        return cls(personal=policy.sees_personal_data(principal), own_teams=principal.teams)
+
+    def name(self, value: str | None) -> str | None:
+        if self.personal or not value:
+            return value
+        return value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*"
+
+    def phone(self, value: str | None) -> str | None:
+        if self.personal or not value:
+            return value
+        digits = value.replace(" ", "").replace("-", "")
+        return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
+
+    def event_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Form values only for roles that may see that step's form; a note only for personal-data roles."""
+        if self.personal:
+            return data
+        out = dict(data)
+        masked = []
+        for key in _TYPED_KEYS:
+            if key not in out:
+                continue
+            if key == "data" and out.get("team") in self.own_teams:
+                continue
+            out.pop(key)
+            masked.append(key)
+        if masked:
+            out["masked"] = masked
+        return out

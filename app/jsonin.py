@@ -1,0 +1,81 @@
+"""JSON from outside, read strictly: duplicate keys, deep nesting, NUL and lone UTF-16 surrogates are
+refused with the place they are at, before any of it reaches a schema, the engine or the database."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask.json.provider import DefaultJSONProvider
+
+from app.errors import ApiError, Invalid
+
+MAX_DEPTH = 32
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+class DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _problems(value: Any) -> tuple[int, dict[str, list[str]]]:
+    """Deepest nesting and the paths of strings that cannot be stored, walked without recursion."""
+    deepest = 0
+    fields: dict[str, list[str]] = {}
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(node, dict):
+            for key, sub in node.items():
+                name = f"{path}.{key}" if path else str(key)
+                if _BAD_CHARS.search(key):
+                    fields.setdefault(path or "_body", []).append("a key contains NUL or a lone surrogate character")
+                    continue
+                stack.append((sub, name, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((sub, f"{path}.{i}" if path else str(i), depth + 1) for i, sub in enumerate(node))
+        elif isinstance(node, str) and _BAD_CHARS.search(node):
+            what = "NUL characters" if "\x00" in node else "lone UTF-16 surrogates (not valid Unicode text)"
+            fields.setdefault(path or "_body", []).append(f"must not contain {what}")
+    return deepest, fields
+
+
+def strict_loads(raw: str | bytes) -> Any:
+    """Parse a request body; ApiError 400 for what is not well-formed JSON, 422 for text that is not storable."""
+    try:
+        value = json.loads(raw, object_pairs_hook=_no_duplicates)
+    except DuplicateKey as err:
+        raise ApiError(400, f"the request body repeats the key {err.key!r}; each key may appear once",
+                       fields={err.key: ["duplicate key"]}) from None
+    except RecursionError:
+        raise ApiError(400, f"the request body is nested too deeply (at most {MAX_DEPTH} levels)") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ApiError(400, f"the request body is not valid JSON: {err}") from None
+    deepest, fields = _problems(value)
+    if deepest > MAX_DEPTH:
+        raise ApiError(400, f"the request body is nested too deeply (at most {MAX_DEPTH} levels)")
+    if fields:
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(fields.items()))
+        raise Invalid(f"the request does not pass validation: {summary}", fields)
+    return value
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """request.get_json() and friends read through strict_loads too."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return strict_loads(s)
