@@ -41,21 +41,13 @@ class VersionPageSchema(PageSchema):
     items = fields.List(fields.Nested(VersionSchema), required=True)
 
 
-class DeployAnswerSchema(OpenSchema):
+class DeployAnswerSchema(VersionSchema):
     """A deployed version (201 new, 200 an existing content made current again), or for a dry run
-    {valid: true, base_version, files}."""
+    {valid: true, base_version, files}: the version's own fields are then absent."""
 
     key = fields.String()
     process_id = fields.String()
-    author = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    created_at = fields.String(allow_none=True)
-    deployed_at = fields.String(allow_none=True)
-    deployed_by = fields.String(allow_none=True)
-    files = fields.List(fields.String(), required=True)
     current = fields.Boolean()
-    created = fields.Boolean()
-    base_version = fields.String(allow_none=True)
     valid = fields.Boolean()
 
 
