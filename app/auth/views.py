@@ -3,17 +3,18 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth import audit, sessions
-from app.auth.service import check_password, get_user, principals
+from app.auth.service import check_password, get_user, principals, set_password
+from app.errors import Invalid
 from app.extensions import db, limiter
 from app.web import WebUser
 
@@ -77,6 +78,60 @@ def login() -> str | BaseResponse:
     elif request.method == "POST":
         error = _("Enter your user name and password.")
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)  # type: ignore[return-value]
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("current", validators=[DataRequired(), Length(max=256)])
+    new = PasswordField("new", validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField("confirm", validators=[DataRequired(), Length(max=256)])
+
+
+def _user_key() -> str:
+    return f"password-change:{current_user.get_id() if current_user.is_authenticated else '-'}"
+
+
+def _password_throttled(limit: RequestLimit) -> Response:
+    audit.later("password.locked", username=current_user.principal.username, user_id=current_user.principal.user_id)
+    page = render_template("auth/password.html", form=PasswordForm(), errors={"current": [_(
+        "Too many wrong attempts. Try again later.")]})
+    return Response(page, status=429, mimetype="text/html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_user_key,
+               deduct_when=_failed, on_breach=_password_throttled, scope="password-change")
+def change_password() -> str | BaseResponse:
+    """Change one's own password: every session of the user ends (copied cookies included), and this
+    browser continues in a fresh one."""
+    form = PasswordForm()
+    errors: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        principal = current_user.principal
+        user = get_user(principal.username)
+        if user is None or not check_password(user.password_hash, form.current.data):
+            errors["current"] = [_("The current password is wrong.")]
+        elif form.new.data != form.confirm.data:
+            errors["confirm"] = [_("The two new passwords differ.")]
+        else:
+            try:
+                set_password(user, form.new.data)
+            except Invalid as err:
+                errors["new"] = err.fields.get("password", [err.message])
+            else:
+                token = sessions.start(user, current_app.config["WEB_SESSION_HOURS"])
+                db.session.commit()
+                session.clear()
+                login_user(WebUser(principals.get(user.id, user.auth_version) or principal, token))
+                flash(_("Password changed. Every other signed-in session has ended."), "ok")
+                return redirect(url_for("tasks.queue_page"))
+        db.session.rollback()
+        if "current" in errors:
+            audit.later("password.failed", username=principal.username, user_id=principal.user_id)
+    elif request.method == "POST":
+        errors["_form"] = [_("Fill in all three fields.")]
+    status = 422 if errors else 200
+    return render_template("auth/password.html", form=form, errors=errors), status  # type: ignore[return-value]
 
 
 @bp.post("/logout")
