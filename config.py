@@ -48,6 +48,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
     # Security headers: HTTPS is enforced in production only (the dev server and tests speak plain HTTP).
     FORCE_HTTPS = False
+    # The service's own time per request (for dev tools and bench/); production does not tell attackers.
+    SERVER_TIMING = os.environ.get("SERVER_TIMING", "1") != "0"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_sqlite_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_RECORD_QUERIES = False
@@ -81,6 +83,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") != "0"
     REQUIRE_SECRET_KEY = True
+    SERVER_TIMING = os.environ.get("SERVER_TIMING", "0") != "0"
 
 
 class TestConfig(Config):

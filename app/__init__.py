@@ -5,9 +5,9 @@ import os
 import time
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 
-from app.errors import ApiError
+from app.errors import ApiError, wants_json
 from app.extensions import api, db, migrate
 
 
@@ -48,9 +48,9 @@ def create_app(config: Any = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     api.init_app(app)
     api.register_converter(IdConverter, lambda _converter: dict(ID_SCHEMA))
-    from app.apidoc import optional_times_as_documented
+    from app.apidoc import times_as_documented
 
-    api.ma_plugin.converter.add_attribute_function(optional_times_as_documented)
+    api.ma_plugin.converter.add_attribute_function(times_as_documented)
     with app.app_context():
         configure_engine(app, db.engine)
 
@@ -94,18 +94,26 @@ def create_app(config: Any = None) -> Flask:
     @app.after_request
     def _server_timing(response: Response) -> Response:
         # The service's own time per request, for browsers' dev tools and the benchmark.
-        if "started" in g:
+        if "started" in g and app.config.get("SERVER_TIMING"):
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
+        # Answers carry personal data: no shared or browser cache keeps them (static assets excepted).
+        if request.endpoint not in ("static", "vendor.asset"):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.before_request
     def _refuse_nul() -> None:
         # NUL cannot be stored or compared in PostgreSQL text; refuse it at the door, not with a 500.
         if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            if not wants_json():
+                abort(400)
             raise ApiError(400, "NUL characters are not allowed in paths or query strings")
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
                                                              "multipart/form-data"):
-            bad = sorted({k for k, v in request.form.items(multi=True) if "\x00" in k or "\x00" in v})
+            bad = sorted({k for k, v in request.form.items(multi=True)
+                          if "\x00" in k or (isinstance(v, str) and "\x00" in v)})
+            if bad and not wants_json():
+                abort(400)
             if bad:
                 raise ApiError(400, "NUL characters are not allowed in form fields",
                                fields={k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})

@@ -52,6 +52,11 @@ class BundleProblemsSchema(ErrorSchema):
     base_version = fields.String(allow_none=True)
 
 
+# Answered by the HTTP server in front of the service (gunicorn's request-line limit), in HTML.
+URI_TOO_LONG = {"description": "the request line is longer than the HTTP server takes (8 KB with scripts/run)",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 def operation(blp: Blueprint, *, ok: dict[int, Any], errors: tuple[int, ...], summary: str,
               query: type[Schema] | None = None, body: Any = None, body_required: bool = True,
               content_type: str = "application/json") -> Callable[[Any], Any]:
@@ -62,7 +67,7 @@ def operation(blp: Blueprint, *, ok: dict[int, Any], errors: tuple[int, ...], su
             view = blp.alt_response(status, schema=schema, description=HTTPStatus(status).phrase, success=True)(view)
         for status in sorted(set(errors) - set(ok)):
             view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
-        doc: dict[str, Any] = {"summary": summary}
+        doc: dict[str, Any] = {"summary": summary, "responses": {"414": URI_TOO_LONG}}
         if query is not None:
             doc["parameters"] = [{"in": "query", "schema": query}]
         if body is not None:
@@ -72,13 +77,17 @@ def operation(blp: Blueprint, *, ok: dict[int, Any], errors: tuple[int, ...], su
     return wrap
 
 
-def optional_times_as_documented(_converter: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """apispec attribute function: an OptionalDateTime is a date-time, an empty string, or null."""
-    from app.cases.schemas import OptionalDateTime
+def times_as_documented(_converter: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """apispec attribute function: a Moment is a date-time of the years app.moments accepts; an
+    OptionalDateTime may also be an empty string or null."""
+    from app.cases.schemas import Moment, OptionalDateTime
+    from app.moments import YEAR_PATTERN
 
     if isinstance(field, OptionalDateTime):
         ret.pop("type", None)
         ret.pop("format", None)
-        return {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0},
-                          {"type": "null"}]}
+        return {"anyOf": [{"type": "string", "format": "date-time", "pattern": YEAR_PATTERN},
+                          {"type": "string", "maxLength": 0}, {"type": "null"}]}
+    if isinstance(field, Moment):
+        return {"pattern": YEAR_PATTERN}
     return {}

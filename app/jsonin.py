@@ -1,8 +1,10 @@
-"""JSON from outside, read strictly: duplicate keys, deep nesting, NUL and lone UTF-16 surrogates are
+"""JSON from outside, read strictly: duplicate keys, deep nesting, NaN/Infinity (which Python's json
+takes and nothing else reads back), NUL and lone UTF-16 surrogates are
 refused with the place they are at, before any of it reaches a schema, the engine or the database."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -18,6 +20,21 @@ class DuplicateKey(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(f"duplicate key {key!r}")
         self.key = key
+
+
+class NotFinite(ValueError):
+    pass
+
+
+def _no_constants(name: str) -> Any:
+    raise NotFinite(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise NotFinite(f"{text} is too large for a number")
+    return value
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -57,7 +74,9 @@ def _problems(value: Any) -> tuple[int, dict[str, list[str]]]:
 def strict_loads(raw: str | bytes) -> Any:
     """Parse a request body; ApiError 400 for what is not well-formed JSON, 422 for text that is not storable."""
     try:
-        value = json.loads(raw, object_pairs_hook=_no_duplicates)
+        value = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_float=_finite)
+    except NotFinite as err:
+        raise ApiError(400, f"the request body is not valid JSON: {err} (numbers must be finite)") from None
     except DuplicateKey as err:
         raise ApiError(400, f"the request body repeats the key {err.key!r}; each key may appear once",
                        fields={err.key: ["duplicate key"]}) from None

@@ -42,6 +42,12 @@ def _failed(response: BaseResponse) -> bool:
     return response.status_code != 302
 
 
+def _clear_account_count() -> None:
+    for applied in limiter.current_limits:
+        if "login-account" in applied.key:
+            limiter.limiter.clear(applied.limit, *applied.request_args)
+
+
 def _locked(limit: RequestLimit) -> Response:
     """A throttled attempt: the same page for known and unknown names, the password is not even checked."""
     audit.later("login.locked", username=(request.form.get("username") or "").strip()[:64] or None,
@@ -55,8 +61,11 @@ def _locked(limit: RequestLimit) -> Response:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
                on_breach=_locked, scope="login-address")
+# Per account every attempt counts the moment it arrives (an atomic hit, so a burst of parallel guesses
+# gets no more than the limit) and a successful sign-in clears the count: N failures in a row lock.
+# Per address only failures count, so an office behind one address is not locked out by its own sign-ins.
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key,
-               deduct_when=_failed, on_breach=_locked, scope="login-account")
+               on_breach=_locked, scope="login-account")
 def login() -> str | BaseResponse:
     form = LoginForm()
     error = None
@@ -69,6 +78,7 @@ def login() -> str | BaseResponse:
         if user is not None and principal is not None:
             token = sessions.start(user, current_app.config["WEB_SESSION_HOURS"])
             db.session.commit()
+            _clear_account_count()
             session.clear()  # a fresh session on sign-in: nothing planted before it carries over
             login_user(WebUser(principal, token))
             return redirect(_safe_next(request.args.get("next")))

@@ -35,6 +35,12 @@ class Mask:
         digits = value.replace(" ", "").replace("-", "")
         return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
 
+    def address(self, value: str | None) -> str | None:
+        """The place down to the county stays (where the matter is); the street and number do not."""
+        if self.personal or not value:
+            return value
+        return value[:6] + "*" * min(8, len(value) - 6) if len(value) > 6 else "*" * len(value)
+
     def event_data(self, data: dict[str, Any]) -> dict[str, Any]:
         """Form values only for roles that may see that step's form; a note only for personal-data roles."""
         if self.personal:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 
+from app import moments
 from app.apidoc import OpenSchema
 from app.cases.models import CHANNELS, STATUSES
 from app.http import MAX_PAGE
@@ -21,15 +22,40 @@ class Str(fields.String):
         return text
 
 
-class OptionalDateTime(fields.AwareDateTime):
-    """An optional time: an empty string (what many integrating systems send for "none") means absent.
-    A time without an offset is taken as Asia/Shanghai."""
+class Moment(fields.AwareDateTime):
+    """A time from an API request: RFC 3339 with seconds and offset, in app.moments' years (the document's
+    pattern says the same)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(default_timezone=SHANGHAI, allow_none=True, **kwargs)
+        super().__init__(default_timezone=SHANGHAI, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not moments.well_written(value):
+            raise ValidationError(moments.NOT_RFC3339)
+        when = super()._deserialize(value, attr, data, **kwargs)
+        if not moments.in_range(when):
+            raise ValidationError(moments.OUT_OF_RANGE)
+        return when
+
+
+class OptionalDateTime(Moment):
+    """An optional time: an empty string (what many integrating systems send for "none") means absent."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_none=True, **kwargs)
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
         return super().deserialize(None if value == "" else value, attr, data, **kwargs)
+
+
+NON_BLANK = validate.Regexp(r"[\s\S]*\S", error="must not be blank")
+
+
+class Trimmed(Str):
+    """A reference compared as sent by other systems: surrounding white space is not part of it."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{2,30}$", error="not a phone number (digits, optional +, - and spaces)")
@@ -51,10 +77,9 @@ class CaseCreateSchema(OpenSchema):
         unknown = EXCLUDE
 
     channel = Str(required=True, validate=validate.OneOf(CHANNELS))
-    external_ref = Str(validate=validate.Length(min=1, max=128), allow_none=True)
+    external_ref = Trimmed(validate=[validate.Length(min=1, max=128), NON_BLANK], allow_none=True)
     reporter = fields.Nested(ReporterSchema, allow_none=True)
-    description = Str(required=True, validate=[validate.Length(min=1, max=10_000),
-                                               validate.Regexp(r"[\s\S]*\S", error="must not be blank")])
+    description = Str(required=True, validate=[validate.Length(min=1, max=10_000), NON_BLANK])
     township = Str(validate=validate.Length(max=64), allow_none=True)
     address = Str(validate=validate.Length(max=256), allow_none=True)
     category = Str(validate=validate.Length(max=64), allow_none=True)

@@ -18,7 +18,7 @@ from app.designer.diff import diff_versions
 from app.designer.models import ProcessVersion
 from app.errors import ApiError, Forbidden, NotFound
 from app.extensions import db
-from app.http import json_body
+from app.http import json_body, load
 
 blp = Blueprint("api_processes", __name__, url_prefix="/api/v1", description="Process versions (流程版本)")
 
@@ -89,7 +89,8 @@ class DeployArgsSchema(OpenSchema):
 
 
 class MigrationBodySchema(OpenSchema):
-    case_nos = fields.List(Str(), allow_none=True, metadata={"description": "only these cases (default: all)"})
+    case_nos = fields.List(Str(validate=validate.Length(max=32)), allow_none=True, validate=validate.Length(max=10_000),
+                           metadata={"description": "only these cases (default: all)"})
     from_ = Str(data_key="from", allow_none=True)
 
 
@@ -212,14 +213,8 @@ class Migration(MethodView):
         principal = _designer()
         if not policy.can_design(principal):
             raise Forbidden("moving cases needs the designer role")
-        body = json_body() if request.get_data(cache=True).strip() else {}
-        if not isinstance(body, dict):
-            raise ApiError(422, "send a JSON object", code="validation_failed", fields={"_body": ["must be an object"]})
-        case_nos = body.get("case_nos")
-        if case_nos is not None and not (isinstance(case_nos, list) and all(isinstance(c, str) for c in case_nos)):
-            raise ApiError(422, "case_nos must be a list of case numbers", code="validation_failed",
-                           fields={"case_nos": ["must be a list of strings"]})
-        from_key = body.get("from") if isinstance(body.get("from"), str) else None
+        body = load(MigrationBodySchema(), json_body() if request.get_data(cache=True) else {})
+        case_nos, from_key = body.get("case_nos"), body.get("from_")
         out = migration.migrate(principal, key, from_key, case_nos)
         db.session.commit()
         return out

@@ -9,8 +9,8 @@ from marshmallow import EXCLUDE, fields, validate
 from app.apidoc import READ_ONE, WRITE, OpenSchema, operation
 from app.auth.request import require_staff
 from app.cases.schemas import (
-    SHANGHAI,
     CompletedItemSchema,
+    Moment,
     Str,
     TaskDetailSchema,
     WorkItemPageSchema,
@@ -82,7 +82,7 @@ class ReassignSchema(OpenSchema):
 
 
 class ExtendSchema(OpenSchema):
-    due_at = fields.AwareDateTime(required=True, default_timezone=SHANGHAI)
+    due_at = Moment(required=True)
 
 
 class CompleteSchema(OpenSchema):

@@ -3,12 +3,15 @@ posted HTML form read back into data of the schema's types. Invalid input is kep
 page can show it again next to its message."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
+
+from app import moments
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LONG_TEXT = 200  # longer limits than this get a textarea
@@ -68,9 +71,9 @@ def _display(value: Any, kind: str) -> Any:
     if kind == "datetime" and isinstance(value, str):
         try:
             when = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return (when.astimezone(SHANGHAI) if when.tzinfo else when).strftime("%Y-%m-%dT%H:%M")
+            return (when.astimezone(SHANGHAI) if when.tzinfo else when).strftime("%Y-%m-%dT%H:%M")
+        except (ValueError, OverflowError):
+            return value  # stored before times were bounded: shown as it was typed
     if kind == "boolean" and isinstance(value, bool):
         return "true" if value else "false"
     if kind == "checkboxes":
@@ -123,13 +126,16 @@ def _read_scalar(node: dict[str, Any], raw: str) -> Any:
             number = float(raw)
         except ValueError:
             return raw  # left as typed: the schema says what is wrong and the page shows it again
+        if not math.isfinite(number):
+            return raw  # "nan" and "inf" are floats to Python, never numbers to the form
         return int(number) if typ == "integer" and number.is_integer() else number
     if node.get("format") == "date-time":
         try:
             when = datetime.fromisoformat(raw)
         except ValueError:
             return raw
-        return (when if when.tzinfo else when.replace(tzinfo=SHANGHAI)).isoformat()
+        local = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+        return local.isoformat() if moments.in_range(local) else raw
     return raw
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from app import moments
 from app.routing.gazetteer import gazetteer, match_category
 
 # Formats a client can guess from the name alone; every other pattern/format field gets examples.
@@ -18,6 +19,18 @@ FORMAT_EXAMPLES = {
 
 
 _validators: dict[str, Draft202012Validator] = {}
+_formats = FormatChecker()
+_rfc3339 = FormatChecker(["date-time"])
+
+
+@_formats.checks("date-time", raises=ValueError)
+def _bounded_date_time(value: object) -> bool:
+    """RFC 3339 (as jsonschema checks it) and within the times the service stores (app/moments.py)."""
+    if not isinstance(value, str):
+        return True
+    if not _rfc3339.conforms(value, "date-time"):
+        return False
+    return moments.parse(value.replace("Z", "+00:00").replace("z", "+00:00")) is not None
 
 
 def validator_for(version_key: str, form_file: str, schema: dict[str, Any]) -> Draft202012Validator:
@@ -27,7 +40,7 @@ def validator_for(version_key: str, form_file: str, schema: dict[str, Any]) -> D
     if validator is None:
         if len(_validators) > 512:
             _validators.clear()
-        validator = _validators[key] = Draft202012Validator(schema, format_checker=FormatChecker())
+        validator = _validators[key] = Draft202012Validator(schema, format_checker=_formats)
     return validator
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from app import moments
 from app.auth import policy
 from app.auth.models import User
 from app.auth.principal import Principal
@@ -71,6 +72,8 @@ def check_take_over(lane: str | None) -> None:
 
 
 def check_later(current_due: datetime | None, due_at: datetime) -> None:
+    if not moments.in_range(due_at):
+        raise Invalid(f"the new limit {moments.OUT_OF_RANGE}", {"due_at": [moments.OUT_OF_RANGE]})
     if due_at <= clock.now():
         raise Invalid("the new limit must be in the future", {"due_at": ["must be later than now"]})
     if current_due is not None and due_at <= current_due:

@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, fields, validate
 
 from app.apidoc import READ_ONE, WRITE, OpenSchema, operation
 from app.auth.request import require_staff
-from app.cases.schemas import SHANGHAI, CodeNameSchema, PageArgsSchema, PageSchema, Str, WorkItemReadSchema
+from app.cases.schemas import CodeNameSchema, Moment, PageArgsSchema, PageSchema, Str, WorkItemReadSchema
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.http import json_body, load, query
@@ -25,7 +25,7 @@ class ActionSchema(OpenSchema):
     note = Str(validate=validate.Length(max=2000), load_default="")
     team = Str(validate=validate.Length(max=64))
     username = Str(validate=validate.Length(max=64))
-    due_at = fields.AwareDateTime(default_timezone=SHANGHAI)
+    due_at = Moment()
 
 
 class StepSchema(OpenSchema):
@@ -95,7 +95,7 @@ class EscalationAction(MethodView):
         principal = require_staff()
         if action not in desk.ACTIONS:
             raise NotFound(f"no action {action}; actions are {', '.join(desk.ACTIONS)}")
-        args = load(ActionSchema(), json_body() if request.get_data(cache=True).strip() else {})
+        args = load(ActionSchema(), json_body() if request.get_data(cache=True) else {})
         if action == "extend" and "due_at" not in args:
             raise Invalid("extending needs the new limit", {"due_at": ["required"]})
         out = desk.act(principal, escalation_id, action, args)

@@ -258,3 +258,80 @@ def test_a_development_run_makes_its_own_key_once(tmp_path, monkeypatch):
     first = config.instance_secret_key()
     assert len(first) == 64 and first == config.instance_secret_key()
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_numbers_that_are_not_json_are_refused(clients, server):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", no, {"result": "needs_mediation"})
+    item = open_item(clients, "gaozhao", no)
+    for number in ("NaN", "Infinity", "-Infinity", "1e400"):
+        resp = clients("gaozhao").post(f"/tasks/{item['id']}/complete", headers={"Content-Type": "application/json"},
+                                       data='{"data": {"outcome": "no_agreement", "amount": ' + number + "}}")
+        assert resp.status_code == 400 and "finite" in resp.json()["error"]["message"], number
+    browser = sign_in(server, "gaozhao")
+    page = browser.get(f"{server}/tasks/{item['id']}", timeout=10)
+    token = CSRF.search(page.text).group(1)
+    for typed in ("inf", "nan", "-inf"):
+        sent = browser.post(f"{server}/tasks/{item['id']}", timeout=10, allow_redirects=False,
+                            data={"csrf_token": token, "outcome": "no_agreement", "amount": typed})
+        assert sent.status_code == 422, typed
+    assert open_item(clients, "gaozhao", no)["state"] == "open"
+    events = clients("supervisor").get(f"/cases/{no}/events")
+    assert "NaN" not in events.text and "Infinity" not in events.text
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00",
+                                  "9999-12-31T23:59:59.999999-00:01", "1969-12-31T23:00:00+00:00"])
+def test_times_at_the_ends_of_the_calendar_are_refused_not_crashed_on(clients, sql, when):
+    opened = clients("intake").post("/cases", json={"channel": "110", "description": "路面有碎玻璃",
+                                                   "occurred_at": when})
+    assert opened.status_code == 422 and "occurred_at" in opened.json()["error"]["fields"]
+    for name in ("opened_from", "opened_to"):
+        listed = clients("supervisor").get("/cases", params={name: when})
+        assert listed.status_code == 422 and name in listed.json()["error"]["fields"]
+    assert sql("SELECT count(*) FROM cases")[0][0] == 0
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    item = open_item(clients, "gaozhao", no)
+    extended = clients("supervisor").post(f"/tasks/{item['id']}/extend", json={"due_at": when})
+    assert extended.status_code == 422 and "due_at" in extended.json()["error"]["fields"]
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_than_the_limit(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def guess(_: int) -> int:
+        browser = requests.Session()
+        token = CSRF.search(browser.get(f"{server}/login", timeout=10).text).group(1)
+        return browser.post(f"{server}/login", timeout=30, data={
+            "username": "ghost-race-7731", "password": "wrong-wrong", "csrf_token": token}).status_code
+
+    try:
+        with ThreadPoolExecutor(max_workers=15) as pool:
+            statuses = list(pool.map(guess, range(30)))
+        assert statuses.count(401) <= 10 and statuses.count(429) >= 20, statuses
+    finally:
+        limiter.reset()
+
+
+def test_white_space_around_an_external_ref_is_the_same_matter(clients):
+    first = new_case(clients, external_ref="JJ110-PAD-1")
+    for padded in ("JJ110-PAD-1 ", " JJ110-PAD-1", "\tJJ110-PAD-1\n"):
+        again = clients("intake").post("/cases", json={"channel": "110", "external_ref": padded, "description": "重复"})
+        assert again.status_code == 200 and again.json()["case_no"] == first["case_no"], padded
+    blank = clients("intake").post("/cases", json={"channel": "110", "external_ref": "   ", "description": "x"})
+    assert blank.status_code == 422 and "external_ref" in blank.json()["error"]["fields"]
+
+
+def test_answers_with_personal_data_are_not_cached_and_addresses_are_masked(clients, server):
+    no = new_case(clients, address="嘉兴市秀洲区高照街道环城北路 1288 号")["case_no"]
+    api = clients("supervisor").get(f"/cases/{no}")
+    assert api.headers["Cache-Control"] == "no-store" and "1288" in api.text
+    page = sign_in(server, "supervisor").get(f"{server}/cases/{no}", timeout=10)
+    assert page.headers["Cache-Control"] == "no-store"
+    masked = clients("designer").get(f"/cases/{no}").json()["address"]
+    assert masked.startswith("嘉兴市秀洲区") and "1288" not in masked and "环城北路" not in masked
+    in_court = clients("court").get(f"/cases/{_case_in_court(clients)}").json()["address"]
+    assert in_court.startswith("嘉兴市秀洲区") and "高照街道" not in in_court
+    assert requests.get(f"{server}/static/app.css", timeout=10).headers.get("Cache-Control") != "no-store"
