@@ -97,7 +97,8 @@ class PasswordForm(FlaskForm):
 
 
 def _user_key() -> str:
-    return f"password-change:{current_user.get_id() if current_user.is_authenticated else '-'}"
+    # The person, not the session: signing in again gives no fresh attempts.
+    return f"password-change:{current_user.principal.user_id if current_user.is_authenticated else '-'}"
 
 
 def _password_throttled(limit: RequestLimit) -> Response:
@@ -109,8 +110,9 @@ def _password_throttled(limit: RequestLimit) -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+# Every attempt counts the moment it arrives (atomic: parallel guesses get no more than the limit).
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_user_key,
-               deduct_when=_failed, on_breach=_password_throttled, scope="password-change")
+               on_breach=_password_throttled, scope="password-change")
 def change_password() -> str | BaseResponse:
     """Change one's own password: every session of the user ends (copied cookies included), and this
     browser continues in a fresh one."""

@@ -1,6 +1,7 @@
 """Marshmallow schemas of the case API: create (intake), filters, and the read shapes for OpenAPI."""
 from __future__ import annotations
 
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,14 +49,21 @@ class OptionalDateTime(Moment):
         return super().deserialize(None if value == "" else value, attr, data, **kwargs)
 
 
-NON_BLANK = validate.Regexp(r"[\s\S]*\S", error="must not be blank")
+# Blank characters spelled out, so that Python's re and the document's readers (ECMA-262) agree exactly.
+BLANKS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+NON_BLANK = validate.Regexp(rf"[\s\S]*[^{BLANKS}]", error="must not be blank")
+
+
+# White space and the invisible characters (zero-width spaces and joiners, the byte-order mark) that
+# copy and paste leaves around a reference.
+_PADDING = re.compile(rf"^[{BLANKS}]+|[{BLANKS}]+\Z")
 
 
 class Trimmed(Str):
-    """A reference compared as sent by other systems: surrounding white space is not part of it."""
+    """A reference compared as sent by other systems: what surrounds it, visible or not, is not part of it."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        return _PADDING.sub("", super()._deserialize(value, attr, data, **kwargs))
 
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{2,30}$", error="not a phone number (digits, optional +, - and spaces)")

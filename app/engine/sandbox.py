@@ -26,6 +26,7 @@ from RestrictedPython.Limits import limited_builtins
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from app.engine.budget import BudgetedTransformer, check_size, new_budget
 from app.engine.clock import clock
 
 
@@ -42,6 +43,8 @@ _WRITABLE = (dict, list, set)
 
 
 def _inplacevar(op: str, target: Any, value: Any) -> Any:
+    if op in ("*=", "**=", "<<="):
+        check_size(op[:-1], target, value)
     apply: Any = _INPLACE[op]
     return apply(target, value)
 
@@ -76,7 +79,7 @@ _GUARDS: dict[str, Any] = {
     "_write_": _write,
     "_inplacevar_": _inplacevar,
 }
-_RESERVED = frozenset(_GUARDS) | frozenset(HELPERS)
+_RESERVED = frozenset(_GUARDS) | frozenset(HELPERS) | frozenset(new_budget())
 
 
 # Not in the sandbox's builtins anyway; named here so that validation can say so before anything runs.
@@ -99,7 +102,7 @@ def _refuse_statically(source: str, mode: str) -> None:
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> CodeType:
     _refuse_statically(source.strip(), "eval")
-    result = compile_restricted_eval(source.strip())
+    result = compile_restricted_eval(source.strip(), policy=BudgetedTransformer)
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "empty expression")
     return result.code
@@ -108,7 +111,7 @@ def compile_expression(source: str) -> CodeType:
 @lru_cache(maxsize=1024)
 def compile_script(source: str) -> CodeType:
     _refuse_statically(source, "exec")
-    result = compile_restricted_exec(source)
+    result = compile_restricted_exec(source, policy=BudgetedTransformer)
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "empty script")
     return result.code
@@ -122,13 +125,13 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: dict[str, Any] | None = None) -> Any:
         code = compile_expression(expression)
-        scope = {**_GUARDS, **HELPERS, **(external_context or {}), **context}
+        scope = {**_GUARDS, **new_budget(), **HELPERS, **(external_context or {}), **context}
         return eval(code, scope)
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: dict[str, Any] | None = None) -> bool:
         code = compile_script(script)
-        scope = {**_GUARDS, **HELPERS, **(external_context or {}), **context}
+        scope = {**_GUARDS, **new_budget(), **HELPERS, **(external_context or {}), **context}
         exec(code, scope)
         external = set(external_context or ())
         for name in list(context):

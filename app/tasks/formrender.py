@@ -4,6 +4,7 @@ page can show it again next to its message."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,9 @@ from werkzeug.datastructures import MultiDict
 from app import moments
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The number of a repeated group in an input name (parties-0-name): ASCII digits, as the page writes them
+# ("²".isdigit() is true and int() refuses it; a 5000-digit number is refused too).
+_GROUP_INDEX = re.compile(r"(0|[1-9][0-9]{0,3})")
 LONG_TEXT = 200  # longer limits than this get a textarea
 
 
@@ -149,8 +153,8 @@ def read(schema: dict[str, Any], form: MultiDict[str, str], prefix: str = "") ->
             items = node.get("items") or {}
             if items.get("type") == "object":
                 groups = []
-                indices = sorted({int(k[len(key) + 1:].split("-", 1)[0]) for k in form
-                                  if k.startswith(f"{key}-") and k[len(key) + 1:].split("-", 1)[0].isdigit()})
+                numbers = {k[len(key) + 1:].split("-", 1)[0] for k in form if k.startswith(f"{key}-")}
+                indices = sorted({int(n) for n in numbers if _GROUP_INDEX.fullmatch(n)})
                 for i in indices:
                     group_data, _group_raw = read(items, form, prefix=f"{key}-{i}-")
                     if group_data:  # a group left entirely empty is not an entry

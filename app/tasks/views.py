@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.auth.principal import Principal
 from app.cases import service as cases
-from app.errors import ApiError, Conflict, Invalid, NotFound
+from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.http import deferred, page_arg
 from app.routing.gazetteer import categories, gazetteer
@@ -120,6 +120,10 @@ def submit(item_id: int) -> Response | tuple[str, int]:
     except Invalid as err:
         db.session.rollback()
         return _render(principal, item, raw, err.fields, status=422)
+    except Forbidden:
+        db.session.rollback()
+        return _render(principal, item, raw, {}, status=403, stale=_(
+            "You may see this step but not decide it; it is decided by its own lane's role. Nothing was saved."))
     except Conflict as err:
         db.session.rollback()
         return _render(principal, item, raw, {}, status=409,

@@ -335,3 +335,88 @@ def test_answers_with_personal_data_are_not_cached_and_addresses_are_masked(clie
     in_court = clients("court").get(f"/cases/{_case_in_court(clients)}").json()["address"]
     assert in_court.startswith("嘉兴市秀洲区") and "高照街道" not in in_court
     assert requests.get(f"{server}/static/app.css", timeout=10).headers.get("Cache-Control") != "no-store"
+
+
+APPEAL = (REPO / "processes" / "appeal.bpmn").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    ("while True:\n    pass", "loop steps"),
+    ("n = 0\nwhile n >= 0:\n    n = n + 1", "loop steps"),
+    ("padding = 'a' * 10**10", "elements"),
+    ("big = 10 ** 10**8", "bits"),
+    ("grid = [x for x in 'ab' * 1000 for y in 'ab' * 1000]", "loop steps"),
+])
+def test_a_script_that_never_ends_or_fills_memory_is_refused(clients, only_the_shipped_version, script, reason):
+    changed = APPEAL.replace("reopen_count = 0</bpmn:script>", f"reopen_count = 0\n{script}</bpmn:script>")
+    assert changed != APPEAL
+    for dry_run in ("1", "0"):
+        resp = clients("designer").post("/processes", files=[("files", ("appeal.bpmn", changed.encode()))],
+                                        data={"dry_run": dry_run})
+        assert resp.status_code == 422, resp.text
+        assert any(reason in p["message"] for p in resp.json()["problems"]), resp.json()["problems"]
+    assert new_case(clients)["status"] == "open", "the service still opens cases"
+
+
+def test_masked_addresses_cannot_be_spelled_out_by_searching(clients):
+    no = new_case(clients, address="嘉兴市秀洲区高照街道环城北路 1288 号")["case_no"]
+    assert clients("supervisor").get("/cases", params={"q": "环城北路 1288"}).json()["total"] == 1
+    assert clients("designer").get("/cases", params={"q": "环城北路 1288"}).json()["total"] == 0
+    assert clients("designer").get("/cases", params={"q": no}).json()["total"] == 1
+
+
+def test_invisible_characters_around_an_external_ref_are_the_same_matter(clients):
+    first = new_case(clients, external_ref="WS-INVISIBLE-1")
+    for padded in ("\u200bWS-INVISIBLE-1", "WS-INVISIBLE-1\ufeff", "\u2060WS-INVISIBLE-1\u200d"):
+        again = clients("intake").post("/cases", json={"channel": "110", "external_ref": padded, "description": "重复"})
+        assert again.status_code == 200 and again.json()["case_no"] == first["case_no"], repr(padded)
+
+
+def test_odd_group_numbers_in_a_page_form_are_not_a_crash(clients, server):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", no, {"result": "needs_mediation"})
+    item = open_item(clients, "gaozhao", no)
+    browser = sign_in(server, "gaozhao")
+    token = CSRF.search(browser.get(f"{server}/tasks/{item['id']}", timeout=10).text).group(1)
+    for index in ("²", "٣", "9" * 4301, "-1", "0x1"):
+        sent = browser.post(f"{server}/tasks/{item['id']}", timeout=10, allow_redirects=False, data={
+            "csrf_token": token, "outcome": "x", f"parties-{index}-name": "张三", f"parties-{index}-role": "applicant"})
+        assert sent.status_code == 422, index
+    assert open_item(clients, "gaozhao", no)["state"] == "open"
+
+
+def test_a_supervisor_posting_a_court_form_gets_a_page(clients, server):
+    no = _case_in_court(clients)
+    item = open_item(clients, "court", no)
+    browser = sign_in(server, "supervisor")
+    token = CSRF.search(browser.get(f"{server}/tasks/{item['id']}", timeout=10).text).group(1)
+    sent = browser.post(f"{server}/tasks/{item['id']}", timeout=10, allow_redirects=False,
+                        data={"csrf_token": token, "decision": "confirmed"})
+    assert sent.status_code == 403 and sent.headers["Content-Type"].startswith("text/html")
+    assert "无权作出决定" in sent.text
+
+
+def test_the_password_change_limit_is_per_person_and_atomic(app, server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    app.test_cli_runner().invoke(args=["users", "create", "pwlimit", "--role", "caseworker", "--team",
+                                       "ms-xiuzhou-gaozhao", "--password", "steady-copper-kettle"])
+    try:
+        first = sign_in(server, "pwlimit", "steady-copper-kettle")
+        token = CSRF.search(first.get(f"{server}/account/password", timeout=10).text).group(1)
+
+        def wrong(i: int) -> int:
+            return first.post(f"{server}/account/password", timeout=30, data={
+                "csrf_token": token, "current": f"wrong-{i}", "new": "x", "confirm": "x"}).status_code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(pool.map(wrong, range(24)))
+        assert statuses.count(422) <= 10 and statuses.count(429) >= 14, statuses
+        second = sign_in(server, "pwlimit", "steady-copper-kettle")
+        token2 = CSRF.search(second.get(f"{server}/account/password", timeout=10).text).group(1)
+        again = second.post(f"{server}/account/password", timeout=10, data={
+            "csrf_token": token2, "current": "wrong-again", "new": "x", "confirm": "x"})
+        assert again.status_code == 429, "a new sign-in gives no fresh attempts"
+    finally:
+        limiter.reset()
