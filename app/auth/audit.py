@@ -47,7 +47,9 @@ def later(kind: str, *, username: str | None = None, user_id: int | None = None,
     if has_app_context() and has_request_context():
         g.setdefault("auth_events", []).append(row)
     else:
-        _insert_apart([row])
+        # A command or worker: its own transaction is the edge; a second writer here would wait on the
+        # first one's SQLite write lock.
+        db.session.execute(insert(events_t).values(**row))
 
 
 def init_audit(app: Flask) -> None:
