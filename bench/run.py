@@ -335,7 +335,9 @@ def markdown(r: dict[str, Any]) -> str:
         ratio = r["ratios"][name]
         growth = ratio["complete_p95_growth_largest_vs_smallest"]
         growth_text = f"Complete p95 growth from the smallest to the largest store: {growth:.2f}x. " if growth else ""
-        lines += ["", f"Timer sweep: {sweeps} (growth {ratio['sweep_growth']:.2f}x). {growth_text}"
+        # One sweep size (or one store size) has no growth to report.
+        sweep_growth = f" (growth {ratio['sweep_growth']:.2f}x)" if ratio["sweep_growth"] is not None else ""
+        lines += ["", f"Timer sweep: {sweeps}{sweep_growth}. {growth_text}"
                   f"Peak memory: web worker {max(run['web_worker_peak_mib'] for run in db['scales'].values()):.0f} "
                   f"MiB, timer worker {db['timer_worker_peak_mib']:.0f} MiB (a sweep firing "
                   f"{db['timer_sweep_fired']} timers). The service's own time per completion (one client, p50) / "
