@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request, session
 from flask_babel import format_datetime, get_locale
@@ -36,6 +37,17 @@ def _load_user(session_token: object) -> WebUser | None:
         return None
     principal = sessions.resolve(session_token)
     return WebUser(principal, session_token) if principal is not None else None
+
+
+def safe_local_path(target: str | None, default: str) -> str:
+    """Only same-site paths (an open redirect is a phishing tool). Browsers drop tabs and newlines from
+    URLs, so "/\t/evil.example" would become "//evil.example": any control character or white space,
+    a backslash, or a second leading slash means the default."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target)
+            or urlsplit(target).netloc):
+        return default
+    return target
 
 
 def select_locale() -> str:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from app.auth import audit, sessions
 from app.auth.service import check_password, get_user, principals, set_password
 from app.errors import Invalid
 from app.extensions import db, limiter
-from app.web import WebUser
+from app.web import WebUser, safe_local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -27,10 +26,7 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after sign-in is a phishing tool.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("tasks.queue_page")
+    return safe_local_path(target, url_for("tasks.queue_page"))
 
 
 def _account_key() -> str:

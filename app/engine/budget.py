@@ -44,6 +44,18 @@ class BudgetedTransformer(RestrictingNodeTransformer):
         visited.ifs.append(_call("_step_", [], visited.iter))
         return visited
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
+        # A function called from inside a builtin (map, sorted's key, sum over a generator) loops in C:
+        # each call counts as a step.
+        return self._with_step(super().visit_FunctionDef(node))
+
+    def visit_Lambda(self, node: ast.Lambda) -> Any:
+        visited: Any = super().visit_Lambda(node)
+        # lambda args: (_step_() and body) -- _step_ returns True, so the value is the body's.
+        visited.body = ast.copy_location(ast.BoolOp(op=ast.And(), values=[_call("_step_", [], visited.body),
+                                                                          visited.body]), visited.body)
+        return ast.fix_missing_locations(visited)
+
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         visited: Any = super().visit_BinOp(node)
         name = _GUARDED_OPS.get(type(visited.op))
@@ -92,3 +104,56 @@ def new_budget() -> dict[str, Any]:
         return True
 
     return {"_step_": step, "_binop_": binop}
+
+
+# String methods whose result can be far larger than their input, each with its largest output.
+def _joined_size(sep: str | bytes, parts: list[Any]) -> int:
+    return sum(len(p) for p in parts if isinstance(p, (str, bytes))) + len(sep) * max(len(parts) - 1, 0)
+
+
+def _too_large(size: int) -> None:
+    if size > SIZE_LIMIT:
+        raise BudgetExceeded(f"a text would have more than {SIZE_LIMIT:,} characters")
+
+
+def _sized(value: str | bytes, name: str) -> Callable[..., Any]:
+    method = getattr(value, name)
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if name == "join":
+            parts = list(args[0]) if args else []
+            _too_large(_joined_size(value, parts))
+            return method(parts)
+        if name in ("ljust", "rjust", "center", "zfill") and args and isinstance(args[0], int):
+            _too_large(args[0])
+        elif name == "expandtabs":
+            _too_large(len(value) * (args[0] if args and isinstance(args[0], int) else 8))
+        elif name == "replace" and len(args) >= 2:
+            grow = max(len(args[1]) - len(args[0]), 0) * (value.count(args[0]) if args[0] else len(value) + 1)
+            _too_large(len(value) + grow)
+        return method(*args, **kwargs)
+
+    return checked
+
+
+SIZED_METHODS = frozenset({"join", "ljust", "rjust", "center", "zfill", "expandtabs", "replace"})
+
+
+def sized_attribute(obj: Any, name: str) -> Callable[..., Any] | None:
+    """The size-checked method for str/bytes methods that can grow their input; None otherwise."""
+    if isinstance(obj, (str, bytes)) and name in SIZED_METHODS:
+        return _sized(obj, name)
+    return None
+
+
+def checked_pow(base: Any, exp: Any, mod: Any = None) -> Any:
+    if mod is None:
+        check_size("**", base, exp)
+        return pow(base, exp)
+    return pow(base, exp, mod)
+
+
+def checked_bytes(*args: Any) -> bytes:
+    if args and isinstance(args[0], int):
+        _too_large(args[0])
+    return bytes(*args)

@@ -26,7 +26,14 @@ from RestrictedPython.Limits import limited_builtins
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from app.engine.budget import BudgetedTransformer, check_size, new_budget
+from app.engine.budget import (
+    BudgetedTransformer,
+    check_size,
+    checked_bytes,
+    checked_pow,
+    new_budget,
+    sized_attribute,
+)
 from app.engine.clock import clock
 
 
@@ -67,11 +74,18 @@ _BUILTINS: dict[str, Any] = {
     **safe_builtins, **limited_builtins,
     **{f.__name__: f for f in (dict, list, set, enumerate, sorted, min, max, sum, any, all, zip, map,
                                filter, reversed)},
+    "pow": checked_pow, "bytes": checked_bytes,
 }
+
+def _getattr(obj: Any, name: str, default: Any = None) -> Any:
+    # RestrictedPython's checks first; then str/bytes methods that can build large values are size-checked.
+    value = safer_getattr(obj, name, default)  # type: ignore[no-untyped-call]
+    return sized_attribute(obj, name) or value
+
 
 _GUARDS: dict[str, Any] = {
     "__builtins__": _BUILTINS,
-    "_getattr_": safer_getattr,
+    "_getattr_": _getattr,
     "_getitem_": default_guarded_getitem,
     "_getiter_": iter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,

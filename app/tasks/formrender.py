@@ -39,19 +39,25 @@ class Field:
     groups: list[list[Field]] = field(default_factory=list)
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """A schema or UI node as a dict: JSON Schema allows true/false subschemas, and a UI file may say
+    anything; neither may break the page."""
+    return value if isinstance(value, dict) else {}
+
+
 def _choices(node: dict[str, Any]) -> list[tuple[str, str]]:
     options = node.get("oneOf") or node.get("anyOf") or []
     if options and all(isinstance(o, dict) and "const" in o for o in options):
         return [(str(o["const"]), str(o.get("title", o["const"]))) for o in options]
-    return [(str(v), str(v)) for v in node.get("enum", [])]
+    enum = node.get("enum")
+    return [(str(v), str(v)) for v in enum] if isinstance(enum, list) else []
 
 
 def _kind(node: dict[str, Any], ui: dict[str, Any]) -> str:
     widget = ui.get("ui:widget")
     typ = node.get("type")
     if typ == "array":
-        items = node.get("items") or {}
-        return "group" if items.get("type") == "object" else "checkboxes"
+        return "group" if _obj(node.get("items")).get("type") == "object" else "checkboxes"
     if _choices(node):
         return "radio" if widget == "radio" or (widget is None and len(_choices(node)) <= 4) else "select"
     if typ == "boolean":
@@ -86,32 +92,35 @@ def _display(value: Any, kind: str) -> Any:
 
 
 def _order(schema: dict[str, Any], ui: dict[str, Any]) -> list[str]:
-    props = list((schema.get("properties") or {}).keys())
-    first = [p for p in ui.get("ui:order", []) if p in props]
+    props = list(_obj(schema.get("properties")).keys())
+    order = ui.get("ui:order")
+    first = [p for p in order if isinstance(p, str) and p in props] if isinstance(order, list) else []
     return first + [p for p in props if p not in first]
 
 
 def build(schema: dict[str, Any], ui: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]],
           *, prefix: str = "", path: str = "", extra_groups: int = 1) -> list[Field]:
-    props = schema.get("properties") or {}
-    required = set(schema.get("required") or [])
+    ui = _obj(ui)
+    props = _obj(schema.get("properties"))
+    required = {r for r in schema.get("required") or [] if isinstance(r, str)}
     fields: list[Field] = []
     for name in _order(schema, ui):
-        node = props[name]
-        node_ui = ui.get(name) or {}
+        node = _obj(props[name])
+        node_ui = _obj(ui.get(name))
         kind = _kind(node, node_ui)
         f = Field(name=f"{prefix}{name}", path=f"{path}{name}", label=str(node.get("title", name)), kind=kind,
                   help=node.get("description"), required=name in required, options=_choices(node),
-                  errors=errors.get(f"{path}{name}", []), example=(node.get("examples") or [None])[0],
+                  errors=errors.get(f"{path}{name}", []), example=_first(node.get("examples")),
                   max_length=node.get("maxLength"), minimum=node.get("minimum"), maximum=node.get("maximum"))
         if kind == "checkboxes":
-            f.options = _choices(node.get("items") or {})
+            f.options = _choices(_obj(node.get("items")))
         if kind == "group":
-            item_schema = node.get("items") or {}
+            item_schema = _obj(node.get("items"))
             given = values.get(name)
             existing: list[Any] = given if isinstance(given, list) else []
-            count = min(len(existing) + extra_groups, int(node.get("maxItems", 20)))
-            f.groups = [build(item_schema, node_ui.get("items") or {},
+            most = node.get("maxItems")
+            count = min(len(existing) + extra_groups, most if isinstance(most, int) else 20)
+            f.groups = [build(item_schema, _obj(node_ui.get("items")),
                               existing[i] if i < len(existing) and isinstance(existing[i], dict) else {}, errors,
                               prefix=f"{prefix}{name}-{i}-", path=f"{path}{name}.{i}.", extra_groups=0)
                         for i in range(max(count, 1))]
@@ -119,6 +128,10 @@ def build(schema: dict[str, Any], ui: dict[str, Any], values: dict[str, Any], er
             f.value = _display(values.get(name), kind)
         fields.append(f)
     return fields
+
+
+def _first(examples: Any) -> Any:
+    return examples[0] if isinstance(examples, list) and examples else None
 
 
 def _read_scalar(node: dict[str, Any], raw: str) -> Any:
@@ -147,10 +160,11 @@ def read(schema: dict[str, Any], form: MultiDict[str, str], prefix: str = "") ->
     """(data for the validator, raw values to show again)."""
     data: dict[str, Any] = {}
     raw: dict[str, Any] = {}
-    for name, node in (schema.get("properties") or {}).items():
+    for name, given in _obj(schema.get("properties")).items():
+        node = _obj(given)
         key = f"{prefix}{name}"
         if node.get("type") == "array":
-            items = node.get("items") or {}
+            items = _obj(node.get("items"))
             if items.get("type") == "object":
                 groups = []
                 numbers = {k[len(key) + 1:].split("-", 1)[0] for k in form if k.startswith(f"{key}-")}

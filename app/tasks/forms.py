@@ -4,7 +4,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+import regex
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from app import moments
@@ -18,6 +19,27 @@ FORMAT_EXAMPLES = {
 }
 
 
+# A form's `pattern` is a designer's regular expression run on what anyone types: with Python's re a
+# pattern such as ^(a+)+$ takes exponential time. The regex module avoids most such blow-ups and stops
+# the rest after PATTERN_SECONDS.
+PATTERN_SECONDS = 0.05
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Any:
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        found = regex.search(pattern, instance, timeout=PATTERN_SECONDS)
+    except TimeoutError:
+        yield ValidationError(f"{instance[:40]!r}… takes too long to check against the pattern {pattern!r}")
+        return
+    except regex.error:
+        found = None
+    if found is None:
+        yield ValidationError(f"{instance[:40]!r} does not match {pattern!r}")
+
+
+FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 _validators: dict[str, Draft202012Validator] = {}
 _formats = FormatChecker()
 _rfc3339 = FormatChecker(["date-time"])
@@ -40,7 +62,7 @@ def validator_for(version_key: str, form_file: str, schema: dict[str, Any]) -> D
     if validator is None:
         if len(_validators) > 512:
             _validators.clear()
-        validator = _validators[key] = Draft202012Validator(schema, format_checker=_formats)
+        validator = _validators[key] = FormValidator(schema, format_checker=_formats)
     return validator
 
 

@@ -19,7 +19,7 @@ from app.routing.gazetteer import categories, gazetteer
 from app.routing.models import Team
 from app.tasks import formrender, service
 from app.tasks.queue import QueueFilter, queue, step_choices
-from app.web import session_principal
+from app.web import safe_local_path, session_principal
 
 bp = Blueprint("tasks", __name__)
 
@@ -48,8 +48,7 @@ def queue_page() -> str:
 
 
 def _back(default: str) -> Response:
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect(safe_local_path(request.form.get("next"), default))
 
 
 def _item_action(action: Callable[[Principal, int], Any], item_id: int, done: str, back: str) -> Response:

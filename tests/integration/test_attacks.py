@@ -420,3 +420,72 @@ def test_the_password_change_limit_is_per_person_and_atomic(app, server):
         assert again.status_code == 429, "a new sign-in gives no fresh attempts"
     finally:
         limiter.reset()
+
+
+@pytest.mark.parametrize(("script", "reason"), [
+    ("L = [0] * 2000\nburn = sum(map(lambda a: sum(map(lambda b: 1, L)), L))", "loop steps"),
+    ("def one(b):\n    return 1\nL = [0] * 2000\nburn = sum(sum(map(one, L)) for a in L)", "loop steps"),
+    ("big = len(''.join(['a' * 1000000] * 50))", "characters"),
+    ("big = len('a'.ljust(50000000))", "characters"),
+    ("big = pow(2, 50000000).bit_length()", "bits"),
+    ("big = len(bytes(10**9))", "characters"),
+])
+def test_builtins_do_not_escape_the_script_budget(clients, only_the_shipped_version, script, reason):
+    changed = APPEAL.replace("reopen_count = 0</bpmn:script>", f"reopen_count = 0\n{script}</bpmn:script>")
+    resp = clients("designer").post("/processes", files=[("files", ("appeal.bpmn", changed.encode()))],
+                                    data={"dry_run": "1"})
+    assert resp.status_code == 422, resp.text
+    assert any(reason in p["message"] for p in resp.json()["problems"]), resp.json()["problems"]
+
+
+FORMS = REPO / "processes" / "forms"
+
+
+def _deploy_forms(clients, **files: str) -> None:
+    resp = clients("designer").post("/processes", files=[("files", (name, body.encode())) for name, body in
+                                                         files.items()])
+    assert resp.status_code == 201, resp.text
+
+
+def test_odd_but_valid_form_files_do_not_break_the_task_page(clients, server, only_the_shipped_version):
+    import json
+
+    schema = json.loads((FORMS / "route.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["anything"] = True  # a boolean subschema: valid JSON Schema
+    _deploy_forms(clients, **{"route.schema.json": json.dumps(schema, ensure_ascii=False),
+                              "route.uischema.json": json.dumps({"route_note": "textarea", "ui:order": 5})})
+    no = new_case(clients)["case_no"]
+    item = open_item(clients, "dispatcher", no)
+    browser = sign_in(server, "dispatcher")
+    page = browser.get(f"{server}/tasks/{item['id']}", timeout=10)
+    assert page.status_code == 200 and 'name="anything"' in page.text
+    token = CSRF.search(page.text).group(1)
+    sent = browser.post(f"{server}/tasks/{item['id']}", timeout=10, allow_redirects=False,
+                        data={"csrf_token": token, "is_police_matter": "false", "anything": "x"})
+    assert sent.status_code in (302, 422)
+
+
+def test_a_form_pattern_cannot_make_a_submission_take_forever(clients, only_the_shipped_version):
+    import json
+
+    schema = json.loads((FORMS / "route.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["code"] = {"type": "string", "pattern": "^(a+)+$", "examples": ["aaa"]}
+    _deploy_forms(clients, **{"route.schema.json": json.dumps(schema, ensure_ascii=False)})
+    no = new_case(clients)["case_no"]
+    item = open_item(clients, "dispatcher", no)
+    # With Python's re this input takes hours; the answer comes back at once.
+    resp = clients("dispatcher").post(f"/tasks/{item['id']}/complete",
+                                      json={"data": {"is_police_matter": False, "code": "a" * 40 + "!"}})
+    assert resp.status_code == 422 and "code" in resp.json()["error"]["fields"]
+
+
+def test_the_next_field_of_a_page_form_is_no_open_redirect(clients, server):
+    no = new_case(clients)["case_no"]
+    item = open_item(clients, "dispatcher", no)
+    browser = sign_in(server, "dispatcher")
+    token = CSRF.search(browser.get(f"{server}/", timeout=10).text).group(1)
+    for target in ("/\t/example.com", "/\n/example.com", "//example.com", "/\\example.com", "https://example.com"):
+        resp = browser.post(f"{server}/tasks/{item['id']}/release", timeout=10, allow_redirects=False,
+                            data={"csrf_token": token, "next": target})
+        location = resp.headers["Location"]
+        assert "example.com" not in location, (target, location)
