@@ -340,6 +340,14 @@ def test_answers_with_personal_data_are_not_cached_and_addresses_are_masked(clie
 APPEAL = (REPO / "processes" / "appeal.bpmn").read_text(encoding="utf-8")
 
 
+def _upload_appeal_with(clients, script: str, dry_run: str) -> requests.Response:
+    """The shipped diagram with `script` added to its first script task (受理登记)."""
+    changed = APPEAL.replace("reopen_count = 0</bpmn:script>", f"reopen_count = 0\n{script}</bpmn:script>")
+    assert changed != APPEAL
+    return clients("designer").post("/processes", files=[("files", ("appeal.bpmn", changed.encode()))],
+                                    data={"dry_run": dry_run})
+
+
 @pytest.mark.parametrize(("script", "reason"), [
     ("while True:\n    pass", "loop steps"),
     ("n = 0\nwhile n >= 0:\n    n = n + 1", "loop steps"),
@@ -348,11 +356,8 @@ APPEAL = (REPO / "processes" / "appeal.bpmn").read_text(encoding="utf-8")
     ("grid = [x for x in 'ab' * 1000 for y in 'ab' * 1000]", "loop steps"),
 ])
 def test_a_script_that_never_ends_or_fills_memory_is_refused(clients, only_the_shipped_version, script, reason):
-    changed = APPEAL.replace("reopen_count = 0</bpmn:script>", f"reopen_count = 0\n{script}</bpmn:script>")
-    assert changed != APPEAL
     for dry_run in ("1", "0"):
-        resp = clients("designer").post("/processes", files=[("files", ("appeal.bpmn", changed.encode()))],
-                                        data={"dry_run": dry_run})
+        resp = _upload_appeal_with(clients, script, dry_run)
         assert resp.status_code == 422, resp.text
         assert any(reason in p["message"] for p in resp.json()["problems"]), resp.json()["problems"]
     assert new_case(clients)["status"] == "open", "the service still opens cases"
@@ -431,9 +436,7 @@ def test_the_password_change_limit_is_per_person_and_atomic(app, server):
     ("big = len(bytes(10**9))", "characters"),
 ])
 def test_builtins_do_not_escape_the_script_budget(clients, only_the_shipped_version, script, reason):
-    changed = APPEAL.replace("reopen_count = 0</bpmn:script>", f"reopen_count = 0\n{script}</bpmn:script>")
-    resp = clients("designer").post("/processes", files=[("files", ("appeal.bpmn", changed.encode()))],
-                                    data={"dry_run": "1"})
+    resp = _upload_appeal_with(clients, script, "1")
     assert resp.status_code == 422, resp.text
     assert any(reason in p["message"] for p in resp.json()["problems"]), resp.json()["problems"]
 
