@@ -41,8 +41,9 @@ class Config:
     WEB_SESSION_HOURS = float(os.environ.get("WEB_SESSION_HOURS", "12"))
     # API tokens expire unless issued with another lifetime (`users token NAME --days N`).
     TOKEN_DAYS = int(os.environ.get("TOKEN_DAYS", "90"))
-    # Sign-in throttling (Flask-Limiter; failed attempts only). memory:// is per process: use a shared
-    # store (redis://...) when running several web processes.
+    # Sign-in throttling (Flask-Limiter): per account every attempt counts until a success clears it, per
+    # address failures only. memory:// is per process: use a shared store (redis://...) when running
+    # several web processes.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")

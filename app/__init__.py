@@ -27,6 +27,13 @@ def _secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = instance_secret_key()
 
 
+def _refuse(message: str, fields: dict[str, list[str]] | None = None) -> None:
+    """A 400 before any view runs: in the contract's shape for the API, Werkzeug's page for the pages."""
+    if not wants_json():
+        abort(400)
+    raise ApiError(400, message, fields=fields)
+
+
 def create_app(config: Any = None) -> Flask:
     """Build the app: extensions, blueprints, CLI, error handlers. Nothing here touches the database."""
     app = Flask(__name__, instance_relative_config=False)
@@ -39,7 +46,6 @@ def create_app(config: Any = None) -> Flask:
     from app.http import ID_SCHEMA, IdConverter
     from app.jsonin import StrictJSONProvider
 
-    app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -105,18 +111,14 @@ def create_app(config: Any = None) -> Flask:
     def _refuse_nul() -> None:
         # NUL cannot be stored or compared in PostgreSQL text; refuse it at the door, not with a 500.
         if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
-            if not wants_json():
-                abort(400)
-            raise ApiError(400, "NUL characters are not allowed in paths or query strings")
+            _refuse("NUL characters are not allowed in paths or query strings")
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
                                                              "multipart/form-data"):
             bad = sorted({k for k, v in request.form.items(multi=True)
                           if "\x00" in k or (isinstance(v, str) and "\x00" in v)})
-            if bad and not wants_json():
-                abort(400)
             if bad:
-                raise ApiError(400, "NUL characters are not allowed in form fields",
-                               fields={k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})
+                _refuse("NUL characters are not allowed in form fields",
+                        {k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -9,7 +9,8 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
-# Errors every operation can give: no or a bad credential, a role that may not do it, a body too large.
+# Errors every operation can give: no or a bad credential, a role that may not do it; reads of one
+# thing add 404; writes add a bad or oversized body, a conflict and validation.
 COMMON = (401, 403)
 READ_ONE = (*COMMON, 404)
 WRITE = (*COMMON, 400, 404, 409, 413, 415, 422)

@@ -1,17 +1,23 @@
 """The sign-in and token audit trail: who signed in or failed to, from where, and which tokens were used."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, g, has_app_context, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import insert
 
 from app.auth.models import AuthEvent
 from app.database import read_only
-from app.engine import clock
 from app.extensions import db
 
 events_t = AuthEvent.__table__
+
+
+def real_now() -> datetime:
+    """Credentials and their trail live by the wall clock, whatever clock the workflow's timers are
+    being driven by (tests and `timers tick --now` move that one)."""
+    return datetime.now(UTC)
 
 
 def client_address() -> str | None:
@@ -20,14 +26,18 @@ def client_address() -> str | None:
 
 def _row(kind: str, username: str | None, user_id: int | None, token_id: int | None,
          detail: str | None) -> dict[str, Any]:
-    return {"at": clock.now(), "kind": kind, "username": (username or "")[:64] or None, "user_id": user_id,
+    return {"at": real_now(), "kind": kind, "username": (username or "")[:64] or None, "user_id": user_id,
             "token_id": token_id, "address": client_address(), "detail": (detail or "")[:256] or None}
 
 
 def record(kind: str, *, username: str | None = None, user_id: int | None = None, token_id: int | None = None,
            detail: str | None = None) -> None:
     """Part of the caller's transaction (sign-in, sign-out, token issued or revoked)."""
-    db.session.execute(insert(events_t).values(**_row(kind, username, user_id, token_id, detail)))
+    _insert_here(_row(kind, username, user_id, token_id, detail))
+
+
+def _insert_here(row: dict[str, Any]) -> None:
+    db.session.execute(insert(events_t).values(**row))
 
 
 def _insert_apart(rows: list[dict[str, Any]]) -> None:
@@ -44,12 +54,12 @@ def later(kind: str, *, username: str | None = None, user_id: int | None = None,
     """Written in a transaction of its own once the request's transaction has ended (see init_audit): a
     refused request still leaves its trace, and on SQLite no second writer waits on the request's lock."""
     row = _row(kind, username, user_id, token_id, detail)
-    if has_app_context() and has_request_context():
+    if has_request_context():
         g.setdefault("auth_events", []).append(row)
     else:
         # A command or worker: its own transaction is the edge; a second writer here would wait on the
         # first one's SQLite write lock.
-        db.session.execute(insert(events_t).values(**row))
+        _insert_here(row)
 
 
 def init_audit(app: Flask) -> None:

@@ -6,6 +6,7 @@ import threading
 from sqlalchemy import select, update
 
 from app.auth import audit
+from app.auth.audit import real_now
 from app.auth.models import ROLES, Membership, User, WebSession
 from app.auth.passwords import check_password, check_policy, hash_password
 from app.auth.principal import Principal
@@ -27,14 +28,14 @@ def _bump(user: User) -> None:
 
 def end_sessions(user_id: int) -> None:
     db.session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
-                       .values(ended_at=clock.now()))
+                       .values(ended_at=real_now()))
 
 
 def set_password(user: User, password: str, *, actor: str | None = None) -> None:
     """Check the policy, store the new hash and end every signed-in session of the user."""
     check_policy(password, user.username, user.display_name)
     user.password_hash = hash_password(password)
-    user.password_changed_at = clock.now()
+    user.password_changed_at = real_now()
     _bump(user)
     db.session.flush()
     end_sessions(user.id)
@@ -64,7 +65,7 @@ def create_user(username: str, roles: list[str], teams: list[str], *, password: 
         db.session.flush()
         if password:
             user.password_hash = hash_password(password)
-            user.password_changed_at = clock.now()
+            user.password_changed_at = real_now()
     else:
         new_roles = ",".join(sorted(set(user.role_list) | set(roles)))
         if new_roles != user.roles:
@@ -97,7 +98,7 @@ class _PrincipalCache:
         found = self._entries.get((user_id, version))
         if found is not None:
             return found
-        principal = _load_principal(user_id)
+        principal = principal_for(user_id)
         if principal is not None:
             with self._lock:
                 if len(self._entries) > 10_000:
@@ -106,7 +107,7 @@ class _PrincipalCache:
         return principal
 
 
-def _load_principal(user_id: int) -> Principal | None:
+def principal_for(user_id: int) -> Principal | None:
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None
@@ -116,7 +117,3 @@ def _load_principal(user_id: int) -> Principal | None:
 
 
 principals = _PrincipalCache()
-
-
-def principal_for(user_id: int) -> Principal | None:
-    return _load_principal(user_id)

@@ -8,10 +8,11 @@ from datetime import timedelta
 from sqlalchemy import bindparam, insert, select, update
 
 from app.auth import audit
+from app.auth.audit import real_now
 from app.auth.models import User, WebSession
 from app.auth.principal import Principal
 from app.auth.service import principals
-from app.auth.tokens import hash_token, real_now
+from app.auth.tokens import hash_token
 from app.extensions import db
 
 sessions_t = WebSession.__table__
@@ -33,7 +34,7 @@ def start(user: User, hours: float) -> str:
 
 
 def resolve(token: str) -> Principal | None:
-    if not isinstance(token, str) or not token or len(token) > 128:
+    if not token or len(token) > 128:
         return None
     row = db.session.execute(_RESOLVE, {"b_hash": hash_token(token), "b_now": real_now()}).first()
     return principals.get(row.user_id, row.auth_version) if row is not None else None

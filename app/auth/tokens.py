@@ -10,12 +10,13 @@ import hashlib
 import secrets
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
 from app.auth import audit
+from app.auth.audit import real_now
 from app.auth.models import ApiToken, User
 from app.auth.principal import Principal
 from app.auth.service import get_user, principals
@@ -31,11 +32,6 @@ users_t = User.__table__
 _RESOLVE = select(tokens_t.c.id, tokens_t.c.user_id, tokens_t.c.expires_at, users_t.c.auth_version,
                   users_t.c.username).select_from(tokens_t.join(users_t, users_t.c.id == tokens_t.c.user_id)) \
     .where(tokens_t.c.token_hash == bindparam("b_hash"), tokens_t.c.revoked_at.is_(None), users_t.c.active.is_(True))
-
-
-def real_now() -> datetime:
-    # Credentials expire in real time, whatever clock the workflow's timers are being driven by.
-    return datetime.now(UTC)
 
 
 def hash_token(token: str) -> str:

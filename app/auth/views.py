@@ -12,6 +12,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.auth import audit, sessions
+from app.auth.models import User
+from app.auth.principal import Principal
 from app.auth.service import check_password, get_user, principals, set_password
 from app.errors import Invalid
 from app.extensions import db, limiter
@@ -36,6 +38,15 @@ def _account_key() -> str:
 def _failed(response: BaseResponse) -> bool:
     # Only failed attempts count towards the limits: a caseworker signing in often is never throttled.
     return response.status_code != 302
+
+
+def _sign_in(user: User, principal: Principal) -> None:
+    """A new database session for this browser, committed, and a fresh cookie: nothing planted before
+    it carries over."""
+    token = sessions.start(user, current_app.config["WEB_SESSION_HOURS"])
+    db.session.commit()
+    session.clear()
+    login_user(WebUser(principal, token))
 
 
 def _clear_account_count() -> None:
@@ -72,11 +83,8 @@ def login() -> str | BaseResponse:
         good = check_password(user.password_hash if user is not None else None, form.password.data)
         principal = principals.get(user.id, user.auth_version) if user is not None and good else None
         if user is not None and principal is not None:
-            token = sessions.start(user, current_app.config["WEB_SESSION_HOURS"])
-            db.session.commit()
+            _sign_in(user, principal)
             _clear_account_count()
-            session.clear()  # a fresh session on sign-in: nothing planted before it carries over
-            login_user(WebUser(principal, token))
             return redirect(_safe_next(request.args.get("next")))
         audit.later("login.failed", username=name[:64], user_id=user.id if user is not None else None,
                     detail="unknown user" if user is None else ("inactive" if good else "wrong password"))
@@ -127,10 +135,7 @@ def change_password() -> str | BaseResponse:
             except Invalid as err:
                 errors["new"] = err.fields.get("password", [err.message])
             else:
-                token = sessions.start(user, current_app.config["WEB_SESSION_HOURS"])
-                db.session.commit()
-                session.clear()
-                login_user(WebUser(principals.get(user.id, user.auth_version) or principal, token))
+                _sign_in(user, principals.get(user.id, user.auth_version) or principal)
                 flash(_("Password changed. Every other signed-in session has ended."), "ok")
                 return redirect(url_for("tasks.queue_page"))
         db.session.rollback()

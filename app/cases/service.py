@@ -159,6 +159,7 @@ def get_case(principal: Principal, case_no: str) -> dict[str, Any]:
 
 
 def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    mask = Mask.for_principal(principal)
     conditions: list[Any] = [_visible(principal)]
     if "status" in filters:
         conditions.append(cases_t.c.status == filters["status"])
@@ -179,7 +180,7 @@ def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict
     if filters.get("q"):
         like = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         searched = [cases_t.c.case_no, cases_t.c.description, cases_t.c.external_ref]
-        if Mask.for_principal(principal).personal:
+        if mask.personal:
             # Only where the address is shown in full: searching it would spell out a masked one.
             searched.append(cases_t.c.address)
         conditions.append(or_(*(column.like(like, escape="\\") for column in searched)))
@@ -189,7 +190,6 @@ def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict
         _case_query().where(*conditions).order_by(cases_t.c.opened_at.desc(), cases_t.c.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    mask = Mask.for_principal(principal)
     return [present.case(r, [], mask=mask) for r in rows], total
 
 

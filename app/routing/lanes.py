@@ -13,8 +13,12 @@ ROLE_TEAMS = {"dispatcher": "dispatch-city", "callback": "callback-city", "super
 ROLE_VARIABLES = {"caseworker": "team_code", "court": "court_team"}
 
 
+def lane_role(lane: str | None) -> str | None:
+    return LANE_ROLES.get(lane or "")
+
+
 def lane_team(lane: str | None, variables: dict[str, object]) -> str | None:
-    role = LANE_ROLES.get(lane or "")
+    role = lane_role(lane)
     if role in ROLE_TEAMS:
         return ROLE_TEAMS[role]
     value = variables.get(ROLE_VARIABLES.get(role or "", ""))
@@ -26,10 +30,6 @@ ROLE_TEAM_KINDS: dict[str, tuple[str, ...]] = {
     "callback": ("callback",), "supervisor": ("supervision",), "intake": ("dispatch",),
 }
 _KIND_CLASSES = {"specialised": ("township", "specialised"), "township": ("township", "specialised")}
-
-
-def lane_role(lane: str | None) -> str | None:
-    return LANE_ROLES.get(lane or "")
 
 
 def team_kinds_for(lane: str | None, current_kind: str | None) -> tuple[str, ...]:

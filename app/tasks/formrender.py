@@ -147,12 +147,10 @@ def _read_scalar(node: dict[str, Any], raw: str) -> Any:
             return raw  # "nan" and "inf" are floats to Python, never numbers to the form
         return int(number) if typ == "integer" and number.is_integer() else number
     if node.get("format") == "date-time":
-        try:
-            when = datetime.fromisoformat(raw)
-        except ValueError:
-            return raw
-        local = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
-        return local.isoformat() if moments.in_range(local) else raw
+        when = moments.parse(raw)
+        if when is None:
+            return raw  # not a time, or out of range: the format checker says so next to the field
+        return (when if when.tzinfo else when.replace(tzinfo=SHANGHAI)).isoformat()
     return raw
 
 
