@@ -6,8 +6,13 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from flask_smorest import Blueprint
+from flask_smorest import Api, Blueprint
 from marshmallow import EXCLUDE, Schema, fields
+from werkzeug.exceptions import HTTPException
+
+from app.errors import error_response, flatten_messages, log, wants_json
+from app.fields import Moment, OptionalDateTime
+from app.moments import YEAR_PATTERN
 
 # Errors every operation can give: no or a bad credential, a role that may not do it; reads of one
 # thing add 404; writes add a bad or oversized body, a conflict and validation.
@@ -81,8 +86,6 @@ def operation(blp: Blueprint, *, ok: dict[int, Any], errors: tuple[int, ...], su
 def times_as_documented(_converter: Any, field: Any, ret: dict[str, Any], **_: Any) -> dict[str, Any]:
     """apispec attribute function: a Moment is a date-time of the years app.moments accepts; an
     OptionalDateTime may also be an empty string or null."""
-    from app.cases.schemas import Moment, OptionalDateTime
-    from app.moments import YEAR_PATTERN
 
     if isinstance(field, OptionalDateTime):
         ret.pop("type", None)
@@ -92,3 +95,41 @@ def times_as_documented(_converter: Any, field: Any, ret: dict[str, Any], **_: A
     if isinstance(field, Moment):
         return {"pattern": YEAR_PATTERN}
     return {}
+
+
+class ContractApi(Api):
+    """flask-smorest's Api, with errors rendered (and documented) in the contract's shape."""
+
+    # Each operation lists the errors it gives (app/apidoc.py); no catch-all "default" answer.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.ERROR_SCHEMA = ErrorSchema
+        super().__init__(*args, **kwargs)
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        if not wants_json():
+            return error
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        fields = flatten_messages(data.get("messages") or data.get("errors") or {})
+        if status == 400 and getattr(error, "exc", None) is not None and "_body" in fields:
+            message = "the request body is not valid JSON"
+        elif status == 422:
+            message = "the request does not pass validation: " + "; ".join(
+                f"{k}: {', '.join(v)}" for k, v in sorted(fields.items()))
+        elif status == 500:
+            original = getattr(error, "original_exception", None)
+            if original is not None:
+                log.exception("unhandled error", exc_info=original)
+            message = "internal error; it has been logged"
+        else:
+            message = error.description or error.name
+        resp = error_response(status, message, fields=fields)
+        valid = getattr(error, "valid_methods", None)
+        if status == 405 and valid:
+            resp.headers["Allow"] = ", ".join(sorted(valid))
+        retry = dict(error.get_headers()).get("Retry-After")
+        if retry:
+            resp.headers["Retry-After"] = retry
+        return resp

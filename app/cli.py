@@ -118,9 +118,31 @@ def demo_load(no_users: bool) -> None:
                        f"{demo.display_name}")
 
 
+processes_cli = AppGroup("processes", help="Process versions.")
+
+
+@processes_cli.command("deploy")
+@click.option("--dir", "directory", default=None, help="A folder of BPMN, DMN and form files (default: processes/).")
+def processes_deploy(directory: str | None) -> None:
+    """Deploy the shipped diagrams (or DIR's) as the current version; the same content again changes nothing."""
+    from app.designer.service import deploy_shipped
+    from app.engine import BundleInvalid
+
+    try:
+        version, created = deploy_shipped(directory or current_app.config["PROCESSES_DIR"])
+    except BundleInvalid as err:
+        db.session.rollback()
+        for problem in err.problems:
+            click.echo(f"{problem.file}:{problem.line or '-'} {problem.element_id or ''} {problem.message}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"{'deployed' if created else 'already deployed'}: {version.process_id} {version.key[:12]}")
+
+
 def register_cli(app: Flask) -> None:
     from app.timers.cli import timers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(timers_cli)
+    app.cli.add_command(processes_cli)

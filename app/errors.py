@@ -5,8 +5,6 @@ import logging
 from typing import Any
 
 from flask import Response, jsonify, request
-from flask_smorest import Api
-from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +67,7 @@ def error_response(status: int, message: str, *, code: str | None = None,
     return resp
 
 
-def _flatten_messages(messages: Any) -> dict[str, list[str]]:
+def flatten_messages(messages: Any) -> dict[str, list[str]]:
     """webargs nests messages by location ({"json": {"field": [...]}}); the contract wants fields."""
     out: dict[str, list[str]] = {}
 
@@ -94,46 +92,6 @@ def _flatten_messages(messages: Any) -> dict[str, list[str]]:
 
 def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
-
-
-class ContractApi(Api):
-    """flask-smorest's Api, with errors rendered (and documented) in the contract's shape."""
-
-    # Each operation lists the errors it gives (app/apidoc.py); no catch-all "default" answer.
-    DEFAULT_ERROR_RESPONSE_NAME = None
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from app.apidoc import ErrorSchema
-
-        self.ERROR_SCHEMA = ErrorSchema
-        super().__init__(*args, **kwargs)
-
-    def handle_http_exception(self, error: HTTPException) -> Any:
-        if not wants_json():
-            return error
-        status = error.code or 500
-        data = getattr(error, "data", None) or {}
-        fields = _flatten_messages(data.get("messages") or data.get("errors") or {})
-        if status == 400 and getattr(error, "exc", None) is not None and "_body" in fields:
-            message = "the request body is not valid JSON"
-        elif status == 422:
-            message = "the request does not pass validation: " + "; ".join(
-                f"{k}: {', '.join(v)}" for k, v in sorted(fields.items()))
-        elif status == 500:
-            original = getattr(error, "original_exception", None)
-            if original is not None:
-                log.exception("unhandled error", exc_info=original)
-            message = "internal error; it has been logged"
-        else:
-            message = error.description or error.name
-        resp = error_response(status, message, fields=fields)
-        valid = getattr(error, "valid_methods", None)
-        if status == 405 and valid:
-            resp.headers["Allow"] = ", ".join(sorted(valid))
-        retry = dict(error.get_headers()).get("Retry-After")
-        if retry:
-            resp.headers["Retry-After"] = retry
-        return resp
 
 
 def register_error_handlers(app: Any) -> None:

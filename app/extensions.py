@@ -11,7 +11,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from app.errors import ContractApi
+from app.apidoc import ContractApi
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from config import Config
+
+# The one local time of the service: pages, forms, case numbers and reports are in it (UTC is stored).
+SHANGHAI = ZoneInfo(Config.TIMEZONE)
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 OUT_OF_RANGE = "must lie between 1970 and 2100 (时间须在 1970 年至 2100 年之间)"

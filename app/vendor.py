@@ -6,6 +6,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
+from app.auth.permissions import public
+
 bp = Blueprint("vendor", __name__)
 PACKAGES = {"bpmn-js": "bpmn-js/dist", "dmn-js": "dmn-js/dist"}
 
@@ -15,6 +17,7 @@ def available(package: str) -> bool:
 
 
 @bp.get("/vendor/<package>/<path:filename>")
+@public
 def asset(package: str, filename: str) -> Response:
     if package not in PACKAGES:
         abort(404)

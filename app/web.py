@@ -14,10 +14,10 @@ from sqlalchemy import select
 from app.auth import sessions
 from app.auth.principal import Principal
 from app.extensions import babel, csrf, db, login_manager
+from app.moments import SHANGHAI
 from app.routing.models import Team
 
 LANGUAGES = ("zh_CN", "en")
-TIMEZONE = "Asia/Shanghai"
 
 
 class WebUser(UserMixin):
@@ -91,7 +91,7 @@ def init_web(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIMEZONE)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: SHANGHAI.key)
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:

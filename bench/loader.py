@@ -12,14 +12,13 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 
 from app.auth.principal import Principal
-from app.cases.models import Case, CaseEvent
 from app.cases.service import open_case
+from app.casework.models import Case, CaseEvent, WorkItem
 from app.engine import clock
 from app.extensions import db
 from app.http import deferred
 from app.routing.gazetteer import gazetteer
 from app.tasks import service as tasks
-from app.tasks.models import WorkItem
 
 STAGES = {  # stage -> (share of stored cases, steps completed)
     "closed": (0.70, 5), "police": (0.05, -1), "route": (0.03, 0), "handle": (0.08, 1),

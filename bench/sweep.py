@@ -30,12 +30,11 @@ def build(url: str, waiting: int, due: int) -> object:
 
     from app import create_app
     from app.auth.principal import Principal
-    from app.cases.models import Case
     from app.cases.service import open_case
+    from app.casework.models import Case, WorkItem
     from app.demo.loader import load_demo
     from app.engine import clock
     from app.extensions import db
-    from app.tasks.models import WorkItem
     from config import Config
 
     class BenchConfig(Config):
@@ -79,10 +78,11 @@ def build(url: str, waiting: int, due: int) -> object:
 def sweep(app: object, due: int) -> dict[str, float]:
     from sqlalchemy import func, select
 
-    from app.cases.models import Case
+    from app.casework.models import Case
+    from app.casework.operations import fire_timers as fire_case
     from app.engine import clock
     from app.extensions import db
-    from app.timers.service import fire_case, tick
+    from app.timers.service import tick
 
     cases_t = Case.__table__
     now = T0 + timedelta(minutes=5)

@@ -5,9 +5,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from app.cases.models import Case
+from app.casework.models import Case, WorkItem
 from app.extensions import db
-from app.tasks.models import WorkItem
 
 
 def clone_case(app: Any, case_no: str, copies: int) -> list[str]:

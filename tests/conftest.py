@@ -153,8 +153,8 @@ def sql(app: Flask) -> Any:
 @pytest.fixture
 def only_the_shipped_version(app: Flask) -> Iterator[None]:
     """The test deploys freely; afterwards the shipped diagrams are the only version again."""
-    from app.designer.models import ProcessVersion
     from app.extensions import db
+    from app.versions.models import ProcessVersion
 
     yield
     with app.app_context():

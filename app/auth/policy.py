@@ -56,3 +56,23 @@ def can_supervise(p: Principal) -> bool:
 
 def can_design(p: Principal) -> bool:
     return p.has_role("designer")
+
+
+def signed_in(p: Principal) -> bool:
+    """Any signed-in account: its own password, signing out."""
+    return True
+
+
+def sees_cases(p: Principal) -> bool:
+    """Case lists, details, timelines, diagrams, teams (what each shows is scoped by team and masked by role)."""
+    return is_staff(p)
+
+
+def works_on_steps(p: Principal) -> bool:
+    """Claim, release and complete work items (which ones: can_work_on and can_decide, on the row)."""
+    return p.has_role("intake", "dispatcher", "caseworker", "court", "callback", "supervisor")
+
+
+def reads_versions(p: Principal) -> bool:
+    """Process versions, their files, diffs and migration previews; the modeler page."""
+    return p.has_role("designer", "supervisor")

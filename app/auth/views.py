@@ -5,13 +5,13 @@ import time
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.auth import audit, sessions
+from app.auth import audit, permissions, policy, sessions
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.auth.service import check_password, get_user, principals, set_password
@@ -66,6 +66,7 @@ def _locked(limit: RequestLimit) -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@permissions.public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
                on_breach=_locked, scope="login-address")
 # Per account every attempt counts the moment it arrives (an atomic hit, so a burst of parallel guesses
@@ -113,7 +114,7 @@ def _password_throttled(limit: RequestLimit) -> Response:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@permissions.page(policy.signed_in)
 # Every attempt counts the moment it arrives (atomic: parallel guesses get no more than the limit).
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_user_key,
                on_breach=_password_throttled, scope="password-change")
@@ -148,6 +149,7 @@ def change_password() -> str | BaseResponse:
 
 
 @bp.post("/logout")
+@permissions.public
 def logout() -> BaseResponse:
     if current_user.is_authenticated:
         sessions.end(current_user.session_token, current_user.principal)

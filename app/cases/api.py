@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.apidoc import COMMON, READ_ONE, operation
-from app.auth.request import require_staff
+from app.auth import permissions, policy
+from app.auth.permissions import caller
 from app.cases import service
 from app.cases.schemas import (
     CaseCreateSchema,
@@ -30,20 +31,22 @@ _create_schema = CaseCreateSchema()
 class Cases(MethodView):
     @operation(blp, ok={201: CaseReadSchema, 200: CaseReadSchema}, errors=(*COMMON, 400, 413, 422),
                body=CaseCreateSchema, summary="Open a case (idempotent on channel + external_ref)")
+    @permissions.api(policy.can_open_case)
     def post(self) -> Any:
-        principal = require_staff()
+        principal = caller()
         payload = json_body()
         data = load(_create_schema, payload)
         ignored = sorted(k for k in payload if k not in _create_schema.fields)
-        case_no, created = service.open_case(principal, data, ignored, current_app.config["PROCESSES_DIR"])
+        case_no, created = service.open_case(principal, data, ignored)
         db.session.commit()
         body = service.intake_answer(principal, case_no)
         return body, (201 if created else 200), {"Location": url_for("api_cases.Case", case_no=case_no)}
 
     @operation(blp, ok={200: CasePageSchema}, errors=(*COMMON, 400, 422), query=CaseFilterSchema,
                summary="Search and list the cases the caller may see, newest first")
+    @permissions.api(policy.sees_cases)
     def get(self) -> Any:
-        principal = require_staff()
+        principal = caller()
         args = query(CaseFilterSchema())
         items, total = service.list_cases(principal, args)
         return page_of(items, total, args["page"], args["per_page"])
@@ -52,16 +55,18 @@ class Cases(MethodView):
 @blp.route("/cases/<string:case_no>")
 class Case(MethodView):
     @operation(blp, ok={200: CaseReadSchema}, errors=(*READ_ONE, 400), summary="One case with its open work items")
+    @permissions.api(policy.sees_cases)
     def get(self, case_no: str) -> Any:
-        return service.get_case(require_staff(), case_no)
+        return service.get_case(caller(), case_no)
 
 
 @blp.route("/cases/<string:case_no>/events")
 class CaseEvents(MethodView):
     @operation(blp, ok={200: EventPageSchema}, errors=(*READ_ONE, 400, 422), query=PageArgsSchema,
                summary="The case's audit timeline, oldest first")
+    @permissions.api(policy.sees_cases)
     def get(self, case_no: str) -> Any:
-        principal = require_staff()
+        principal = caller()
         args = query(PageArgsSchema())
         items, total = service.list_events(principal, case_no, args["page"], args["per_page"])
         return page_of(items, total, args["page"], args["per_page"])
@@ -71,5 +76,6 @@ class CaseEvents(MethodView):
 class CaseDiagram(MethodView):
     @operation(blp, ok={200: DiagramSchema}, errors=(*READ_ONE, 400),
                summary="The case's BPMN diagram with its active and completed steps")
+    @permissions.api(policy.sees_cases)
     def get(self, case_no: str) -> Any:
-        return service.diagram(require_staff(), case_no)
+        return service.diagram(caller(), case_no)

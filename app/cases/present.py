@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.cases.masking import Mask
 from app.engine import clock
+from app.moments import SHANGHAI
 from app.routing.gazetteer import categories, gazetteer
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def iso(value: datetime | None) -> str | None:

@@ -3,26 +3,22 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists, func, or_, select
 
 from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import present
 from app.cases.masking import Mask
-from app.cases.models import Case, CaseEvent
-from app.cases.progress import save_progress
-from app.designer.service import bundle_for, current_version_key
-from app.engine import CaseRun, EngineError, clock
-from app.errors import Forbidden, Invalid, NotFound
+from app.casework import operations
+from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
+from app.engine import clock
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.routing.gazetteer import gazetteer, match_category
 from app.routing.models import Team
-from app.tasks.models import OPEN_STATES, WorkItem
+from app.versions.service import bundle_for, current_version_key
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 cases_t = Case.__table__
 items_t = WorkItem.__table__
 events_t = CaseEvent.__table__
@@ -77,8 +73,7 @@ def _find_by_ref(channel: str, external_ref: str | None) -> Any:
     ).first()
 
 
-def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: list[str],
-              processes_dir: str) -> tuple[str, bool]:
+def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: list[str]) -> tuple[str, bool]:
     """Open a case and start its workflow. Returns (case_no, created); a repeated channel+external_ref
     returns the existing case and changes nothing."""
     if not policy.can_open_case(principal):
@@ -91,8 +86,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
     township, category, warnings = _normalise_place_and_category(payload)
     warnings += [{"field": name, "code": "ignored_field",
                   "message": f"{name}: 不认识的字段，已忽略 (unknown field, ignored)"} for name in ignored_fields]
-    version_key = current_version_key(processes_dir)
-    bundle = bundle_for(version_key)
+    version_key = current_version_key()
     now = clock.now()
     reporter = payload.get("reporter") or {}
     row = {
@@ -104,27 +98,17 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         "opened_by": principal.username, "updated_at": now, "warnings": warnings,
         "process_version": version_key, "workflow_state": b"", "lock_version": 0, "completed_elements": [],
     }
-    try:
-        with db.session.begin_nested():
-            case_id = db.session.execute(insert(cases_t).values(**row).returning(cases_t.c.id)).scalar_one()
-    except IntegrityError:
+    case_no = operations.open_case(
+        row, bundle_for(version_key),
+        lambda number: {"case_no": number, "channel": channel, "category": category, "township": township},
+        actor=principal.username, summary=f"受理：{channel} 渠道登记",
+        data={"channel": channel, "external_ref": external_ref, "warnings": warnings, "process_version": version_key})
+    if case_no is None:
         # The same matter arrived concurrently through the same channel: the other request owns it.
         existing = _find_by_ref(channel, external_ref)
         if existing is None:
-            raise
+            raise Conflict("the case could not be stored; send it again", code="case_changed")
         return existing.case_no, False
-    case_no = f"MS{now.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"  # written with the first save below
-
-    start_data = {"case_no": case_no, "channel": channel, "category": category, "township": township}
-    try:
-        run = CaseRun.start(bundle, start_data)
-    except EngineError as err:
-        raise Invalid(f"the process could not start: {err}", {"process": [str(err)]}) from err
-    save_progress(case_id=case_id, case_no=case_no, lock_version=0, current_status="open", run=run, now=now,
-                  event_kind="case.opened", event_summary=f"受理：{channel} 渠道登记",
-                  event_data={"channel": channel, "external_ref": external_ref, "warnings": warnings,
-                              "process_version": version_key},
-                  actor=principal.username, extra_case_values={"case_no": case_no})
     return case_no, True
 
 

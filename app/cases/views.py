@@ -2,26 +2,23 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
-from flask_login import login_required
 from sqlalchemy import select
 
+from app.auth import permissions, policy
 from app.auth.models import User
-from app.auth.policy import is_staff
+from app.auth.permissions import caller
 from app.cases import service
 from app.errors import NotFound
 from app.extensions import db
 from app.vendor import available
-from app.web import session_principal
 
 bp = Blueprint("cases", __name__)
 
 
 @bp.get("/cases/<case_no>")
-@login_required
+@permissions.page(policy.sees_cases)
 def case_page(case_no: str) -> str:
-    principal = session_principal()
-    if principal is None or not is_staff(principal):
-        abort(403)
+    principal = caller()
     try:
         case = service.get_case(principal, case_no)
     except NotFound:

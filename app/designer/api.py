@@ -8,17 +8,18 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from app.apidoc import READ_ONE, WRITE, BundleProblemsSchema, OpenSchema, operation
-from app.auth import policy
-from app.auth.principal import Principal
-from app.auth.request import require_staff
+from app.auth import permissions, policy
+from app.auth.permissions import caller
 from app.cases.present import iso
-from app.cases.schemas import PageSchema, Str
+from app.cases.schemas import PageSchema
 from app.designer import migration, service
 from app.designer.diff import diff_versions
-from app.designer.models import ProcessVersion
-from app.errors import ApiError, Forbidden, NotFound
+from app.errors import ApiError, NotFound
 from app.extensions import db
+from app.fields import Str
 from app.http import json_body, load
+from app.versions import service as version_store
+from app.versions.models import ProcessVersion
 
 blp = Blueprint("api_processes", __name__, url_prefix="/api/v1", description="Process versions (流程版本)")
 
@@ -103,13 +104,6 @@ FILE_ANSWER = {"200": {"description": "the file as stored", "content": {
     "application/xml": {"schema": {"type": "string"}}, "application/json": {"schema": {}}}}}
 
 
-def _designer() -> Principal:
-    principal = require_staff()
-    if not (policy.can_design(principal) or policy.can_supervise(principal)):
-        raise Forbidden("process versions are for designers and supervisors")
-    return principal
-
-
 def _version(v: ProcessVersion, current_key: str | None) -> dict[str, Any]:
     return {"key": v.key, "process_id": v.process_id, "author": v.author, "note": v.note,
             "created_at": iso(v.created_at), "deployed_at": iso(v.deployed_at), "deployed_by": v.deployed_by,
@@ -132,20 +126,19 @@ def _uploads() -> dict[str, bytes]:
 @blp.route("/processes")
 class Processes(MethodView):
     @operation(blp, ok={200: VersionPageSchema}, errors=(*READ_ONE, 400), summary="Process versions, newest first")
+    @permissions.api(policy.reads_versions)
     def get(self) -> Any:
-        _designer()
-        versions = service.list_versions()
-        current = service.current_version()
+        versions = version_store.list_versions()
+        current = version_store.current_version()
         items = [_version(v, current.key if current else None) for v in versions]
         return {"items": items, "total": len(items), "page": 1, "per_page": len(items)}
 
     @operation(blp, ok={201: DeployAnswerSchema, 200: DeployAnswerSchema, 422: BundleProblemsSchema}, errors=WRITE,
                query=DeployArgsSchema, body=UPLOAD, content_type="multipart/form-data",
                summary="Validate and deploy a new version (422 with problems names each file, element and line)")
+    @permissions.api(policy.can_design)
     def post(self) -> Any:
-        principal = _designer()
-        if not policy.can_design(principal):
-            raise Forbidden("deploying needs the designer role")
+        principal = caller()
         uploads = _uploads()
         base, base_key = service.base_for(uploads)
         files = service.merge_upload(uploads, base)
@@ -167,10 +160,10 @@ class Processes(MethodView):
 @blp.route("/processes/<string:key>")
 class Version(MethodView):
     @operation(blp, ok={200: VersionSchema}, errors=(*READ_ONE, 400), summary="One process version")
+    @permissions.api(policy.reads_versions)
     def get(self, key: str) -> Any:
-        _designer()
-        version = service.get_version(key)
-        current = service.current_version(version.process_id)
+        version = version_store.get_version(key)
+        current = version_store.current_version(version.process_id)
         return _version(version, current.key if current else None)
 
 
@@ -178,9 +171,9 @@ class Version(MethodView):
 class VersionFile(MethodView):
     @operation(blp, ok={}, errors=(*READ_ONE, 400), summary="Download one file of a version")
     @blp.doc(responses=FILE_ANSWER)
+    @permissions.api(policy.reads_versions)
     def get(self, key: str, name: str) -> Any:
-        _designer()
-        version = service.get_version(key)
+        version = version_store.get_version(key)
         if name not in version.files:
             raise NotFound(f"no file {name} in version {version.key[:12]}")
         mimetype = "application/json" if name.endswith(".json") else "application/xml"
@@ -191,10 +184,10 @@ class VersionFile(MethodView):
 @blp.route("/processes/<string:key>/diff/<string:other>")
 class VersionDiff(MethodView):
     @operation(blp, ok={200: DiffSchema}, errors=(*READ_ONE, 400), summary="Elements added, removed, changed")
+    @permissions.api(policy.reads_versions)
     def get(self, key: str, other: str) -> Any:
-        _designer()
-        old, new = service.get_version(other), service.get_version(key)
-        out = diff_versions(service.version_files(old), service.version_files(new))
+        old, new = version_store.get_version(other), version_store.get_version(key)
+        out = diff_versions(version_store.version_files(old), version_store.version_files(new))
         out.update(old=old.key, new=new.key)
         return out
 
@@ -203,16 +196,15 @@ class VersionDiff(MethodView):
 class Migration(MethodView):
     @operation(blp, ok={200: PreviewSchema}, errors=(*READ_ONE, 400), query=PreviewArgsSchema,
                summary="Which running cases can move to this version, and why not")
+    @permissions.api(policy.reads_versions)
     def get(self, key: str) -> Any:
-        _designer()
         return migration.preview(key, request.args.get("from") or None)
 
     @operation(blp, ok={200: MigrationResultSchema}, errors=WRITE, body=MigrationBodySchema, body_required=False,
                summary="Move running cases to this version (each case one event)")
+    @permissions.api(policy.can_design)
     def post(self, key: str) -> Any:
-        principal = _designer()
-        if not policy.can_design(principal):
-            raise Forbidden("moving cases needs the designer role")
+        principal = caller()
         body = load(MigrationBodySchema(), json_body() if request.get_data(cache=True) else {})
         case_nos, from_key = body.get("case_nos"), body.get("from_")
         out = migration.migrate(principal, key, from_key, case_nos)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.auth.principal import Principal
-from app.cases.models import Case
-from app.cases.progress import save_progress
-from app.designer.service import bundle_for, get_version
+from app.casework import operations
+from app.casework.models import Case
+from app.casework.unit import CaseRef, CaseUnit
 from app.engine import CaseRun, EngineError, clock
 from app.errors import Invalid
 from app.extensions import db
-from app.tasks.models import OPEN_STATES, WorkItem
+from app.versions.service import bundle_for, get_version
 
 cases_t = Case.__table__
-items_t = WorkItem.__table__
 LIMIT = 500
 
 
@@ -57,27 +56,16 @@ def migrate(principal: Principal, target: str, from_key: str | None = None,
                       {"case_nos": [n for n in case_nos if n not in found]})
     now = clock.now()
     for row in rows:
-        run = CaseRun.resume(bundle_for(row.process_version), row.workflow_state)
-        check = run.check_migration(new)
+        unit = CaseUnit(CaseRef(row.id, row.case_no, row.status, row.lock_version, row.process_version,
+                                row.workflow_state), now)
+        check = unit.run.check_migration(new)
         if not check.safe:
             skipped.append({"case_no": row.case_no, "reasons": check.reasons})
             continue
         try:
             with db.session.begin_nested():
-                run.migrate(new)
-                progress = save_progress(
-                    case_id=row.id, case_no=row.case_no, lock_version=row.lock_version, current_status=row.status,
-                    run=run, now=now, event_kind="case.migrated",
-                    event_summary=f"流程版本迁移：{row.process_version[:8]} → {version.key[:8]}",
-                    event_data={"from": row.process_version, "to": version.key, "changed_steps": check.changed},
-                    actor=principal.username, extra_case_values={"process_version": version.key})
-                for task in progress.snapshot.ready:  # open steps take the new names and forms
-                    db.session.execute(
-                        update(items_t).where(items_t.c.case_id == row.id, items_t.c.task_id == task.task_id,
-                                              items_t.c.state.in_(OPEN_STATES))
-                        .values(name=task.name, lane=task.lane, process_id=task.process_id,
-                                form_file=task.properties.get("formJsonSchemaFilename"),
-                                ui_file=task.properties.get("formUiSchemaFilename")))
+                operations.move_to_version(unit, new, version.key, check.changed,
+                                           principal.username)
         except EngineError as err:
             skipped.append({"case_no": row.case_no, "reasons": [f"the case fails on the new version: {err}"]})
             continue

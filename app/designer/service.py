@@ -1,19 +1,17 @@
-"""Process versions: validate and deploy bundles as immutable versions, find the current one, compare."""
+"""Process versions, write side: validate and deploy bundles as immutable versions (the read side is app.versions)."""
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 
-from app.designer.models import ProcessVersion
 from app.designer.validation import validate
-from app.engine import BundleInvalid, Problem, ProcessBundle, bundle_key, bundles, clock, parse_xml
-from app.errors import NotFound
+from app.engine import BundleInvalid, Problem, bundle_key, clock, parse_xml
 from app.extensions import db
+from app.versions.models import ProcessVersion
+from app.versions.service import MAIN_PROCESS, current_version, version_files
 
-MAIN_PROCESS = "appeal"
 BUNDLE_SUFFIXES = (".bpmn", ".dmn", ".json")
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
@@ -22,10 +20,6 @@ def shipped_files(processes_dir: str) -> dict[str, bytes]:
     root = Path(processes_dir)
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.suffix.lower() in BUNDLE_SUFFIXES}
-
-
-def version_files(version: ProcessVersion) -> dict[str, bytes]:
-    return {name: text.encode("utf-8") for name, text in version.files.items()}
 
 
 def _process_ids(name: str, content: bytes) -> set[str]:
@@ -99,47 +93,3 @@ def deploy_shipped(processes_dir: str) -> tuple[ProcessVersion, bool]:
     if version is None:
         raise BundleInvalid(problems)
     return version, created
-
-
-def _newest(what: Any, process_id: str) -> Any:
-    """The most recently deployed version of a process: what new cases use."""
-    return (select(what).where(ProcessVersion.process_id == process_id)
-            .order_by(ProcessVersion.deployed_at.desc()).limit(1))
-
-
-def current_version(process_id: str = MAIN_PROCESS) -> ProcessVersion | None:
-    return db.session.execute(_newest(ProcessVersion, process_id)).scalar_one_or_none()
-
-
-def current_version_key(processes_dir: str, process_id: str = MAIN_PROCESS) -> str:
-    # Only the key: intake runs this on every new case and need not load the version's files.
-    key: str | None = db.session.execute(_newest(ProcessVersion.key, process_id)).scalar_one_or_none()
-    if key is not None:
-        return key
-    return deploy_shipped(processes_dir)[0].key
-
-
-def get_version(key: str) -> ProcessVersion:
-    version = db.session.get(ProcessVersion, key)
-    if version is None:
-        # Short keys (the first characters, as shown in lists) are accepted when unambiguous.
-        found = list(db.session.execute(select(ProcessVersion).where(ProcessVersion.key.like(f"{key}%"))
-                                        .limit(2)).scalars()) if len(key) >= 8 else []
-        if len(found) != 1:
-            raise NotFound(f"no process version {key}")
-        version = found[0]
-    return version
-
-
-def bundle_for(key: str) -> ProcessBundle:
-    def load() -> dict[str, bytes]:
-        files = db.session.execute(select(ProcessVersion.files).where(ProcessVersion.key == key)).scalar_one_or_none()
-        if files is None:
-            raise NotFound(f"no process version {key}")
-        return {name: text.encode("utf-8") for name, text in files.items()}
-
-    return bundles.get(key, load)
-
-
-def list_versions() -> list[ProcessVersion]:
-    return list(db.session.execute(select(ProcessVersion).order_by(ProcessVersion.deployed_at.desc())).scalars())

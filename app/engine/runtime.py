@@ -338,13 +338,33 @@ class CaseRun:
         self._ready_manual(task_id).data.update(values)
 
     def extend(self, task_id: str, new_due: datetime) -> bool:
-        """Move the task's limit: the latest timer(s) on it now fire at new_due. False if it has none."""
-        timers = self._attached_timers(self._ready_manual(task_id), waiting_only=True)
+        """Move the task's limit: its latest timer(s) now fire at new_due. A limit timer that has fired
+        already (a non-interrupting escalation) is armed again, so the step escalates once more when the new
+        limit passes. False if the task has no timer."""
+        timers = self._attached_timers(self._ready_manual(task_id))
         if not timers:
             return False
         latest = max(d for t in timers if (d := _timer_due(t)) is not None)
+        value = new_due.astimezone(UTC).isoformat()
         for timer in timers:
-            if _timer_due(timer) == latest:
-                timer.internal_data["event_value"] = new_due.astimezone(UTC).isoformat()
+            if _timer_due(timer) != latest:
+                continue
+            if timer.state == TaskState.WAITING:
+                timer.internal_data["event_value"] = value
+            elif timer.state == TaskState.COMPLETED and not timer.task_spec.cancel_activity:
+                self._arm_again(timer, value)
         return True
 
+    @staticmethod
+    def _arm_again(fired: Any, value: str) -> None:
+        # A fresh instance of the boundary event under the same split, waiting for the new time, with its
+        # outgoing path predicted (SpiffWorkflow only builds that path for events it predicted itself).
+        spec = fired.task_spec
+        again = fired.parent._add_child(spec, TaskState.FUTURE)
+        again.internal_data["event_value"] = value
+        spec._predict_hook(again)
+        spec._update(again)
+
+    def ready_task_ids(self) -> set[str]:
+        """The user tasks waiting for a person: what the case's open work items stand for."""
+        return {str(t.id) for t in self._tasks() if t.state == TaskState.READY and t.task_spec.manual}

@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, fields, validate
 
 from app.apidoc import READ_ONE, OpenSchema, operation
-from app.auth.request import require_staff
-from app.cases.schemas import PageSchema, Str
+from app.auth import permissions, policy
+from app.cases.schemas import PageSchema
+from app.fields import Str
 from app.http import query
 from app.routing.models import TEAM_KINDS
 from app.routing.service import list_teams
@@ -40,8 +41,8 @@ class TeamPageSchema(PageSchema):
 class Teams(MethodView):
     @operation(blp, ok={200: TeamPageSchema}, errors=(*READ_ONE, 400, 422), query=TeamFilterSchema,
                summary="Teams, with their kind and township")
+    @permissions.api(policy.sees_cases)
     def get(self) -> Any:
-        require_staff()
         args = query(TeamFilterSchema())
         items = list_teams(args.get("kind"), args.get("township"))
         return {"items": items, "total": len(items), "page": 1, "per_page": len(items)}

@@ -7,19 +7,19 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, fields, validate
 
 from app.apidoc import READ_ONE, WRITE, OpenSchema, operation
-from app.auth.request import require_staff
+from app.auth import permissions, policy
+from app.auth.permissions import caller
 from app.cases.schemas import (
     CompletedItemSchema,
-    Moment,
-    Str,
     TaskDetailSchema,
     WorkItemPageSchema,
     WorkItemReadSchema,
 )
+from app.casework.models import STATES
 from app.extensions import db
+from app.fields import Moment, Str
 from app.http import MAX_PAGE, deferred, json_body, load, page_of, query
 from app.tasks import service, supervision
-from app.tasks.models import STATES
 
 blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
 
@@ -40,8 +40,9 @@ class TaskFilterSchema(OpenSchema):
 class Tasks(MethodView):
     @operation(blp, ok={200: WorkItemPageSchema}, errors=(*READ_ONE, 400, 422), query=TaskFilterSchema,
                summary="Work items visible to the caller, most urgent first")
+    @permissions.api(policy.sees_cases)
     def get(self) -> Any:
-        principal = require_staff()
+        principal = caller()
         args = query(TaskFilterSchema())
         items, total = service.list_items(principal, args)
         return page_of(items, total, args["page"], args["per_page"])
@@ -51,15 +52,17 @@ class Tasks(MethodView):
 class Task(MethodView):
     @operation(blp, ok={200: TaskDetailSchema}, errors=(*READ_ONE, 400),
                summary="A work item with its form (JSON Schema) and the data the form starts from")
+    @permissions.api(policy.sees_cases)
     def get(self, item_id: int) -> Any:
-        return service.get_item(require_staff(), item_id)
+        return service.get_item(caller(), item_id)
 
 
 @blp.route("/tasks/<id:item_id>/claim")
 class Claim(MethodView):
     @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, summary="Take the work item")
+    @permissions.api(policy.works_on_steps, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        out = service.claim(require_staff(), item_id)
+        out = service.claim(caller(), item_id)
         db.session.commit()
         return out
 
@@ -67,8 +70,9 @@ class Claim(MethodView):
 @blp.route("/tasks/<id:item_id>/release")
 class Release(MethodView):
     @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, summary="Give the work item back to the team queue")
+    @permissions.api(policy.works_on_steps, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        out = service.release(require_staff(), item_id)
+        out = service.release(caller(), item_id)
         db.session.commit()
         return out
 
@@ -93,10 +97,10 @@ class CompleteSchema(OpenSchema):
 class Assign(MethodView):
     @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=AssignSchema,
                summary="Supervisor: hand the work item to a member of its team")
+    @permissions.api(policy.can_supervise, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        principal = require_staff()
-        body = deferred(lambda: load(AssignSchema(unknown=EXCLUDE), json_body()))
-        out = supervision.assign(principal, item_id, body)
+        args = load(AssignSchema(unknown=EXCLUDE), json_body())
+        out = supervision.act_on_item(caller(), item_id, "assign", args)
         db.session.commit()
         return out
 
@@ -105,10 +109,10 @@ class Assign(MethodView):
 class Reassign(MethodView):
     @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=ReassignSchema,
                summary="Supervisor: move the work item to another team of the kind its lane needs")
+    @permissions.api(policy.can_supervise, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        principal = require_staff()
-        body = deferred(lambda: load(ReassignSchema(unknown=EXCLUDE), json_body()))
-        out = supervision.reassign(principal, item_id, body)
+        args = load(ReassignSchema(unknown=EXCLUDE), json_body())
+        out = supervision.act_on_item(caller(), item_id, "reassign", args)
         db.session.commit()
         return out
 
@@ -117,10 +121,10 @@ class Reassign(MethodView):
 class Extend(MethodView):
     @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=ExtendSchema,
                summary="Supervisor: give the work item a later limit")
+    @permissions.api(policy.can_supervise, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        principal = require_staff()
-        body = deferred(lambda: load(ExtendSchema(unknown=EXCLUDE), json_body()))
-        out = supervision.extend(principal, item_id, body)
+        args = load(ExtendSchema(unknown=EXCLUDE), json_body())
+        out = supervision.act_on_item(caller(), item_id, "extend", args)
         db.session.commit()
         return out
 
@@ -129,8 +133,8 @@ class Extend(MethodView):
 class Complete(MethodView):
     @operation(blp, ok={200: CompletedItemSchema}, errors=WRITE, body=CompleteSchema,
                summary="Complete the step with its form's data (validated against the step's JSON Schema)")
+    @permissions.api(policy.works_on_steps, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        principal = require_staff()
-        out = service.complete(principal, item_id, deferred(json_body))
+        out = service.complete(caller(), item_id, deferred(json_body))
         db.session.commit()
         return out

@@ -8,13 +8,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from werkzeug.datastructures import MultiDict
 
 from app import moments
+from app.moments import SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The number of a repeated group in an input name (parties-0-name): ASCII digits, as the page writes them
 # ("²".isdigit() is true and int() refuses it; a 5000-digit number is refused too).
 _GROUP_INDEX = re.compile(r"(0|[1-9][0-9]{0,3})")

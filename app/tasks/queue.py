@@ -10,13 +10,12 @@ from sqlalchemy import and_, func, select
 from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import present
-from app.cases.models import Case
-from app.designer.service import bundle_for, current_version_key
+from app.casework.models import Case, WorkItem, is_open
 from app.engine import clock
 from app.extensions import db
 from app.routing.gazetteer import categories
 from app.routing.models import Team
-from app.tasks.models import WorkItem, is_open
+from app.versions.service import NoProcessDeployed, bundle_for, current_version_key
 
 items_t = WorkItem.__table__
 cases_t = Case.__table__
@@ -89,6 +88,11 @@ def queue(principal: Principal, f: QueueFilter) -> tuple[list[dict[str, Any]], i
     return out, total
 
 
-def step_choices(processes_dir: str) -> list[tuple[str, str]]:
-    """The steps a queue can be filtered by: the user tasks of the current process version."""
-    return list(bundle_for(current_version_key(processes_dir)).user_tasks().items())
+def step_choices() -> list[tuple[str, str]]:
+    """The steps a queue can be filtered by: the user tasks of the current process version (none before the
+    first deployment)."""
+    try:
+        key = current_version_key()
+    except NoProcessDeployed:
+        return []
+    return list(bundle_for(key).user_tasks().items())

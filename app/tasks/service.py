@@ -4,28 +4,26 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, select
 
 from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import present
-from app.cases.models import Case, CaseEvent
-from app.cases.progress import save_progress
-from app.database import affected
-from app.designer.service import bundle_for
-from app.engine import CaseRun, EngineError, TaskNotReady, clock
+from app.casework import operations
+from app.casework.models import OPEN_STATES, Case, WorkItem, is_open
+from app.casework.unit import CaseRef, CaseUnit
+from app.engine import clock
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.http import Deferred
 from app.routing.lanes import lane_role
 from app.routing.models import Team
 from app.tasks import forms
-from app.tasks.models import OPEN_STATES, WorkItem, is_open
+from app.versions.service import bundle_for
 
 items_t = WorkItem.__table__
 cases_t = Case.__table__
 teams_t = Team.__table__
-events_t = CaseEvent.__table__
 
 
 def _visible(principal: Principal) -> Any:
@@ -77,10 +75,6 @@ def _item_statement(with_case: bool) -> Any:
 
 # Built once: the task page and every completion read an item this way.
 _ITEM = {False: _item_statement(False), True: _item_statement(True)}
-_COMPLETE_ITEM = update(items_t).where(
-    items_t.c.id == bindparam("b_item"), items_t.c.state.in_(OPEN_STATES)
-).values(state="completed", assignee=bindparam("assignee"), completed_at=bindparam("completed_at"),
-         completed_by=bindparam("completed_by"), result_data=bindparam("result_data"))
 
 
 def load_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
@@ -89,6 +83,11 @@ def load_item(principal: Principal, item_id: int, *, with_case: bool = False) ->
     if row is None or not policy.can_work_on(principal, row.team_code):
         raise NotFound(f"no work item {item_id}")
     return row
+
+
+def conceal_item(principal: Principal, item_id: int, **_: Any) -> None:
+    """404 for a work item the principal may not see (the routes' refusals say no more than that)."""
+    load_item(principal, item_id)
 
 
 def check_decides(principal: Principal, row: Any) -> None:
@@ -107,9 +106,9 @@ def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
     return out
 
 
-def record_event(case_id: int, actor: str, kind: str, summary: str, data: dict[str, Any]) -> None:
-    db.session.execute(insert(events_t).values(case_id=case_id, at=clock.now(), actor=actor, kind=kind,
-                                               summary=summary, data=data))
+def _case_of(row: Any) -> CaseRef:
+    return CaseRef(row.case_id, row.case_no, getattr(row, "case_status", ""), getattr(row, "lock_version", None),
+                   getattr(row, "process_version", None), getattr(row, "workflow_state", None))
 
 
 def claim(principal: Principal, item_id: int) -> dict[str, Any]:
@@ -117,14 +116,7 @@ def claim(principal: Principal, item_id: int) -> dict[str, Any]:
     check_decides(principal, row)
     if row.state == "claimed" and row.assignee == principal.username:
         return present.work_item(row)
-    changed = affected(db.session.execute(
-        update(items_t).where(items_t.c.id == item_id, items_t.c.state == "open")
-        .values(state="claimed", assignee=principal.username, claimed_at=clock.now())
-    ))
-    if changed != 1:
-        raise Conflict(not_open_message(row), code="not_open")
-    record_event(row.case_id, principal.username, "task.claimed", f"签收：{row.name}",
-           {"work_item": item_id, "element_id": row.element_id})
+    operations.claim(CaseUnit(_case_of(row)), row, principal.username, not_open_message(row))
     return present.work_item(load_item(principal, item_id))
 
 
@@ -136,15 +128,7 @@ def release(principal: Principal, item_id: int) -> dict[str, Any]:
         raise Conflict(not_open_message(row), code="not_open")
     if row.assignee != principal.username and not policy.can_supervise(principal):
         raise Conflict(f"claimed by {row.assignee}; only they or a supervisor can release it", code="claimed")
-    changed = affected(db.session.execute(
-        update(items_t).where(items_t.c.id == item_id, items_t.c.state == "claimed",
-                              items_t.c.assignee == row.assignee)
-        .values(state="open", assignee=None, claimed_at=None)
-    ))
-    if changed != 1:
-        raise Conflict("the work item changed meanwhile; reload it", code="not_open")
-    record_event(row.case_id, principal.username, "task.released", f"退回队列：{row.name}",
-           {"work_item": item_id, "element_id": row.element_id, "was_assignee": row.assignee})
+    operations.release(CaseUnit(_case_of(row)), row, principal.username)
     return present.work_item(load_item(principal, item_id))
 
 
@@ -173,26 +157,9 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(problems.items()))
         raise Invalid(f"the form is not complete or not valid: {summary}", problems)
 
-    now = clock.now()
-    run = CaseRun.resume(bundle, row.workflow_state)
-    try:
-        run.complete(row.task_id, data)
-    except TaskNotReady:
-        raise Conflict("the case has moved on: this step is no longer waiting", code="case_changed") from None
-    except EngineError as err:
-        fields = {err.element_id or "process": [str(err)]}
-        raise Invalid(f"the process could not continue at {err.element_id or 'a step'}: {err}", fields) from err
-
-    changed = affected(db.session.execute(_COMPLETE_ITEM, {
-        "b_item": item_id, "assignee": row.assignee or principal.username, "completed_at": now,
-        "completed_by": principal.username, "result_data": data}))
-    if changed != 1:
-        raise Conflict("someone else completed this work item a moment ago", code="not_open")
-    progress = save_progress(
-        case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version, current_status=row.case_status,
-        run=run, now=now, event_kind="task.completed", event_summary=f"完成：{row.name}",
-        event_data={"work_item": item_id, "element_id": row.element_id, "team": row.team_code, "data": data},
-        actor=principal.username)
+    unit = CaseUnit(_case_of(row))
+    now = unit.now
+    progress = operations.complete(unit, row, data, principal.username)
     done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,
             "completed_at": now, "completed_by": principal.username}
     out = present.work_item(SimpleNamespace(**done), now)

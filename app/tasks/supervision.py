@@ -1,16 +1,17 @@
-"""A supervisor's hands on a work item: assign to a person, move to another team, give more time.
-
-Each is one transaction and one audit event; the ones that change what the workflow will do (team,
-limit) load the case's workflow, change it, and save it under the optimistic lock. The checks and
-workflow changes are also used by the escalation desk, which combines them with closing an escalation.
-"""
+"""A supervisor's hands on a step — assign, reassign, extend, take over, remind — in one place, used by the
+work-item routes (`/tasks/{id}/assign|reassign|extend`), by the escalation routes (`/escalations/{id}/*`) and
+by the desk page alike. Each action checks what it is given, changes the step (and, where the workflow is
+concerned, the case's workflow) through the case's unit of work; on the desk it also closes the escalation.
+One transaction, one audit event."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app import moments
 from app.auth import policy
@@ -18,22 +19,19 @@ from app.auth.models import User
 from app.auth.principal import Principal
 from app.auth.service import principal_for
 from app.cases import present
-from app.cases.progress import save_progress
-from app.database import affected
-from app.designer.service import bundle_for
-from app.engine import CaseRun, TaskNotReady, clock
+from app.casework.models import OPEN_STATES
+from app.casework.operations import engine_refusals
+from app.casework.unit import CaseRef, CaseUnit
+from app.engine import CaseRun, clock
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
-from app.http import Deferred
 from app.routing.lanes import lane_role, team_kinds_for
 from app.routing.models import Team
-from app.tasks.models import OPEN_STATES, WorkItem
-from app.tasks.service import load_item, not_open_message, record_event
+from app.tasks import forms
+from app.tasks.service import load_item, not_open_message
+from app.versions.service import bundle_for
 
-items_t = WorkItem.__table__
-
-
-# --- checks and workflow changes, shared with the escalation desk ---------------------------------
+# --- the checks ------------------------------------------------------------------------------------
 
 def check_assignee(username: str, team_code: str | None, lane: str | None) -> None:
     """The person must be active, in the step's team (supervisors oversee every team) and hold the
@@ -65,12 +63,6 @@ def check_team(team_code: str, lane: str | None, current_team: str | None) -> Te
     return team
 
 
-def check_take_over(lane: str | None) -> None:
-    if lane_role(lane) in policy.RESERVED_LANE_ROLES:
-        raise Invalid(f"a step of the lane {lane} is decided by the {lane_role(lane)}; it cannot be taken over",
-                      {"action": ["remind, extend or reassign to another team of the same kind instead"]})
-
-
 def check_later(current_due: datetime | None, due_at: datetime) -> None:
     if not moments.in_range(due_at):
         raise Invalid(f"the new limit {moments.OUT_OF_RANGE}", {"due_at": [moments.OUT_OF_RANGE]})
@@ -87,79 +79,149 @@ def move_team(run: CaseRun, task_id: str, from_team: str | None, to_team: str) -
         run.set_variables(task_id, {"team_code": to_team})
 
 
-def resumed(row: Any) -> CaseRun:
-    return CaseRun.resume(bundle_for(row.process_version), row.workflow_state)
+# --- the actions on a step -----------------------------------------------------------------------
+
+@dataclass
+class Step:
+    """The step an action works on, as read: its work item (id None when an escalation's step is gone)."""
+
+    id: int | None
+    task_id: str | None
+    name: str
+    element_id: str | None
+    lane: str | None
+    team_code: str | None
+    team_name: str | None
+    assignee: str | None
+    state: str | None
+    due_at: datetime | None
+
+    @property
+    def waiting(self) -> bool:
+        return self.id is not None and self.state in OPEN_STATES
 
 
-def _open_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
-    row = load_item(principal, item_id, with_case=with_case)  # 404 first: invisible items stay invisible
+STALE = "the work item changed meanwhile; reload it"
+# What an action did to the step: the changed fields (for the answer) and what the audit event says.
+Outcome = tuple[dict[str, Any], dict[str, Any]]
+
+
+def _assign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
+    username: str = args["username"]
+    check_assignee(username, step.team_code, step.lane)
+    assert step.id is not None
+    unit.change_item("assign", step.id, STALE, assignee=username, claimed_at=unit.now)
+    return {"state": "claimed", "assignee": username, "claimed_at": unit.now}, {"assignee": username,
+                                                                                  "was": step.assignee}
+
+
+def _reassign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
+    if not args.get("team") and not args.get("username"):
+        raise Invalid("reassign to a team or a person", {"team": ["give team or username"]})
+    assert step.id is not None and step.task_id is not None
+    changes: dict[str, Any] = {}
+    detail: dict[str, Any] = {}
+    team_code = step.team_code
+    if args.get("team"):
+        team = check_team(args["team"], step.lane, step.team_code)
+        if team.code != step.team_code:
+            with engine_refusals():
+                move_team(unit.run, step.task_id, step.team_code, team.code)
+            unit.change_item("move", step.id, STALE, team_code=team.code)
+            changes = {"team_code": team.code, "team_name": team.name, "state": "open", "assignee": None,
+                       "claimed_at": None}
+        team_code = team.code
+        detail.update({"from": step.team_code, "to": team.code, "team": team.code})
+    if args.get("username"):
+        check_assignee(args["username"], team_code, step.lane)
+        unit.change_item("assign", step.id, STALE, assignee=args["username"], claimed_at=unit.now)
+        changes.update(state="claimed", assignee=args["username"], claimed_at=unit.now)
+        detail["assignee"] = args["username"]
+    return changes, detail
+
+
+def _extend(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
+    due_at: datetime = args["due_at"]
+    check_later(step.due_at, due_at)
+    assert step.id is not None and step.task_id is not None
+    with engine_refusals():
+        unit.run.extend(step.task_id, due_at)
+    unit.change_item("limit", step.id, STALE, due_at=due_at)
+    return {"due_at": due_at}, {"from": present.iso(step.due_at), "to": present.iso(due_at),
+                                "due_at": present.iso(due_at)}
+
+
+def _take_over(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
+    if lane_role(step.lane) in policy.RESERVED_LANE_ROLES:
+        raise Invalid(f"a step of the lane {step.lane} is decided by the {lane_role(step.lane)}; it cannot be "
+                      f"taken over",
+                      {"action": ["remind, extend or reassign to another team of the same kind instead"]})
+    assert step.id is not None
+    unit.change_item("assign", step.id, STALE, assignee=principal.username, claimed_at=unit.now)
+    return {"state": "claimed", "assignee": principal.username, "claimed_at": unit.now}, {}
+
+
+def _remind(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
+    return {}, {}
+
+
+Action = Callable[[CaseUnit, Step, dict[str, Any], Principal], Outcome]
+ACTIONS: dict[str, Action] = {"assign": _assign, "reassign": _reassign, "extend": _extend,
+                              "take_over": _take_over, "remind": _remind}
+ACTION_NAMES = {"assign": "指派", "remind": "提醒承办人", "reassign": "改派", "extend": "延期", "take_over": "接手办理"}
+ESCALATION_ACTIONS = ("remind", "reassign", "extend", "take_over")
+# A work item's own routes, and the event each records.
+ITEM_EVENTS = {"assign": "task.assigned", "reassign": "task.reassigned", "extend": "task.extended"}
+
+
+def _case_of(row: Any) -> CaseRef:
+    return CaseRef(row.case_id, row.case_no, row.case_status, row.lock_version, row.process_version,
+                   row.workflow_state)
+
+
+def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A supervisor's action through the work item's own route; answers the item as it is now."""
+    row = load_item(principal, item_id, with_case=True)  # 404 first: invisible items stay invisible
     if not policy.can_supervise(principal):
         raise Forbidden("only a supervisor can do this")
     if row.state not in OPEN_STATES:
         raise Conflict(not_open_message(row), code="not_open")
-    return row
-
-
-def _result(row: Any, **changes: Any) -> dict[str, Any]:
+    step = Step(row.id, row.task_id, row.name, row.element_id, row.lane, row.team_code, row.team_name,
+                row.assignee, row.state, row.due_at)
+    unit = CaseUnit(_case_of(row))
+    changes, detail = ACTIONS[action](unit, step, args, principal)
+    if not changes:
+        return present.work_item(row)  # already so: nothing to record
+    target = detail.get("assignee") or detail.get("to") or detail.get("due_at")
+    unit.record(ITEM_EVENTS[action], f"督办{ACTION_NAMES[action]}：{row.name} → {target}",
+                {"work_item": item_id, "element_id": row.element_id, **detail}, principal.username)
+    unit.save()
     return present.work_item(SimpleNamespace(**{**row._mapping, **changes}))
 
 
-def _moved_on() -> Conflict:
-    return Conflict("the case has moved on: this step is no longer waiting", code="case_changed")
-
-
-# --- the work-item actions -----------------------------------------------------------------------
-
-def assign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
-    row = _open_item(principal, item_id)
-    username: str = body.get()["username"]
-    check_assignee(username, row.team_code, row.lane)
-    now = clock.now()
-    changed = affected(db.session.execute(
-        update(items_t).where(items_t.c.id == item_id, items_t.c.state.in_(OPEN_STATES))
-        .values(state="claimed", assignee=username, claimed_at=now)))
-    if changed != 1:
-        raise Conflict("the work item changed meanwhile; reload it", code="not_open")
-    record_event(row.case_id, principal.username, "task.assigned", f"督办指派：{row.name} → {username}",
-                 {"work_item": item_id, "element_id": row.element_id, "assignee": username, "was": row.assignee})
-    return _result(row, state="claimed", assignee=username, claimed_at=now)
-
-
-def reassign(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
-    row = _open_item(principal, item_id, with_case=True)
-    team = check_team(body.get()["team"], row.lane, row.team_code)
-    if team.code == row.team_code:
-        return _result(row)
-    run = resumed(row)
-    try:
-        move_team(run, row.task_id, row.team_code, team.code)
-    except TaskNotReady:
-        raise _moved_on() from None
-    save_progress(case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version,
-                  current_status=row.case_status, run=run, now=clock.now(), event_kind="task.reassigned",
-                  event_summary=f"督办改派：{row.name} → {team.name}",
-                  event_data={"work_item": item_id, "element_id": row.element_id, "from": row.team_code,
-                              "to": team.code},
-                  actor=principal.username)
-    db.session.execute(update(items_t).where(items_t.c.id == item_id)
-                       .values(team_code=team.code, state="open", assignee=None, claimed_at=None))
-    return _result(row, team_code=team.code, team_name=team.name, state="open", assignee=None)
-
-
-def extend(principal: Principal, item_id: int, body: Deferred) -> dict[str, Any]:
-    row = _open_item(principal, item_id, with_case=True)
-    due_at: datetime = body.get()["due_at"]
-    check_later(row.due_at, due_at)
-    run = resumed(row)
-    try:
-        run.extend(row.task_id, due_at)
-    except TaskNotReady:
-        raise _moved_on() from None
-    save_progress(case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version,
-                  current_status=row.case_status, run=run, now=clock.now(), event_kind="task.extended",
-                  event_summary=f"督办延期：{row.name} 至 {present.iso(due_at)}",
-                  event_data={"work_item": item_id, "element_id": row.element_id,
-                              "from": present.iso(row.due_at), "to": present.iso(due_at)},
-                  actor=principal.username)
-    db.session.execute(update(items_t).where(items_t.c.id == item_id).values(due_at=due_at))
-    return _result(row, due_at=due_at)
+def act_on_escalation(principal: Principal, escalation: Any, action: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Close an escalation with a supervisor's action, applied to the step it escalates."""
+    step = Step(escalation.step_id, escalation.step_task_id, escalation.step_name or escalation.name,
+                escalation.step_element_id, escalation.step_lane, escalation.step_team_code,
+                escalation.step_team_name, escalation.step_assignee, escalation.step_state, escalation.step_due_at)
+    if action != "remind" and not step.waiting:
+        raise Conflict("the escalated step is not waiting any more; close the escalation with 'remind'",
+                       code="step_closed")
+    note = args.get("note") or ""
+    unit = CaseUnit(_case_of(escalation))
+    # The desk's reassign names a team, a person, or both; a person alone is an assignment.
+    only_person = action == "reassign" and not args.get("team") and args.get("username")
+    action_fn: Action = ACTIONS["assign" if only_person else action]
+    _changes, detail = action_fn(unit, step, args, principal)
+    detail = {"note": note, **{k: v for k, v in detail.items() if k in ("team", "assignee", "due_at")}}
+    form = bundle_for(escalation.process_version).form(escalation.form_file) or {}
+    with engine_refusals():
+        unit.run.complete(escalation.task_id, forms.prepare(form, {"action": action, "note": note}))
+    unit.change_item("complete", escalation.id, f"this escalation is {escalation.state} already",
+                     assignee=principal.username, completed_at=unit.now, completed_by=principal.username,
+                     result_data={"action": action, **detail})
+    unit.record(f"escalation.{action}", f"督办{ACTION_NAMES[action]}：{step.name}",
+                {"escalation": escalation.id, "work_item": step.id, "element_id": step.element_id, **detail},
+                principal.username)
+    unit.save()
+    return {"escalation": escalation.id, "action": action, "case_no": escalation.case_no, "step": step.id, **detail}

@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app.auth import permissions, policy
+from app.auth.permissions import caller
 from app.auth.principal import Principal
 from app.cases import service as cases
 from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
@@ -19,20 +20,17 @@ from app.routing.gazetteer import categories, gazetteer
 from app.routing.models import Team
 from app.tasks import formrender, service
 from app.tasks.queue import QueueFilter, queue, step_choices
-from app.web import safe_local_path, session_principal
+from app.web import safe_local_path
 
 bp = Blueprint("tasks", __name__)
 
 
 def _me() -> Principal:
-    principal = session_principal()
-    if principal is None:
-        abort(401)
-    return principal
+    return caller()
 
 
 @bp.get("/")
-@login_required
+@permissions.page(policy.sees_cases)
 def queue_page() -> str:
     principal = _me()
     args = request.args
@@ -43,7 +41,7 @@ def queue_page() -> str:
     items, total = queue(principal, f)
     pages = max(1, -(-total // 20))
     return render_template("tasks/queue.html", items=items, total=total, f=f, pages=pages,
-                           steps=step_choices(current_app.config["PROCESSES_DIR"]),
+                           steps=step_choices(),
                            townships=gazetteer().places, categories=list(categories().values()))
 
 
@@ -66,14 +64,14 @@ def _item_action(action: Callable[[Principal, int], Any], item_id: int, done: st
 
 
 @bp.post("/tasks/<id:item_id>/claim")
-@login_required
+@permissions.page(policy.works_on_steps)
 def claim(item_id: int) -> Response:
     return _item_action(service.claim, item_id, _("Claimed. It is yours now."),
                         url_for("tasks.task_page", item_id=item_id))
 
 
 @bp.post("/tasks/<id:item_id>/release")
-@login_required
+@permissions.page(policy.works_on_steps)
 def release(item_id: int) -> Response:
     return _item_action(service.release, item_id, _("Released back to the team queue."),
                         url_for("tasks.queue_page"))
@@ -91,7 +89,7 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], 
 
 
 @bp.get("/tasks/<id:item_id>")
-@login_required
+@permissions.page(policy.sees_cases)
 def task_page(item_id: int) -> tuple[str, int]:
     principal = _me()
     try:
@@ -105,7 +103,7 @@ def task_page(item_id: int) -> tuple[str, int]:
 
 
 @bp.post("/tasks/<id:item_id>")
-@login_required
+@permissions.page(policy.works_on_steps)
 def submit(item_id: int) -> Response | tuple[str, int]:
     principal = _me()
     try:

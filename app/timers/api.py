@@ -8,10 +8,12 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, fields, validate
 
 from app.apidoc import READ_ONE, WRITE, OpenSchema, operation
-from app.auth.request import require_staff
-from app.cases.schemas import CodeNameSchema, Moment, PageArgsSchema, PageSchema, Str, WorkItemReadSchema
+from app.auth import permissions, policy
+from app.auth.permissions import caller
+from app.cases.schemas import CodeNameSchema, PageArgsSchema, PageSchema, WorkItemReadSchema
 from app.errors import Invalid
 from app.extensions import db
+from app.fields import Moment, Str
 from app.http import json_body, load, query
 from app.timers import desk
 
@@ -81,8 +83,9 @@ class ActionResultSchema(OpenSchema):
 class Escalations(MethodView):
     @operation(blp, ok={200: EscalationPageSchema}, errors=(*READ_ONE, 400, 422), query=PageArgsSchema,
                summary="Supervisor: open escalations, most overdue first, and cases whose timers failed")
+    @permissions.api(policy.can_supervise)
     def get(self) -> Any:
-        principal = require_staff()
+        principal = caller()
         args = query(PageArgsSchema())
         return desk.list_escalations(principal, args["page"], args["per_page"])
 
@@ -91,8 +94,9 @@ class Escalations(MethodView):
 class EscalationAction(MethodView):
     @operation(blp, ok={200: ActionResultSchema}, errors=WRITE, body=ActionSchema, body_required=False,
                summary="Supervisor: close an escalation with remind, reassign, extend or take_over")
+    @permissions.api(policy.can_supervise)
     def post(self, escalation_id: int, action: str) -> Any:
-        principal = require_staff()  # an action not in desk.ACTIONS matches no route (404)
+        principal = caller()  # an action not in desk.ACTIONS matches no route (404)
         args = load(ActionSchema(), json_body() if request.get_data(cache=True) else {})
         if action == "extend" and "due_at" not in args:
             raise Invalid("extending needs the new limit", {"due_at": ["required"]})

@@ -1,31 +1,25 @@
-"""The supervisor's desk: open escalations (most overdue first) and cases whose timers failed, and
-the actions that close an escalation — remind, reassign, extend, take over — each one transaction,
-one workflow save and one audit event."""
+"""The supervisor's desk: open escalations (most overdue first) and cases whose timers failed; an
+escalation is closed by one of the supervisor's actions (tasks.supervision)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import present
-from app.cases.models import Case
-from app.cases.progress import save_progress
-from app.designer.service import bundle_for
-from app.engine import EngineError, TaskNotReady, clock
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.casework.models import OPEN_STATES, Case, WorkItem
+from app.engine import clock
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.routing.lanes import team_kinds_for
 from app.routing.models import Team
-from app.tasks import forms
-from app.tasks.models import OPEN_STATES, WorkItem
-from app.tasks.supervision import check_assignee, check_later, check_take_over, check_team, move_team, resumed
+from app.tasks import supervision
 
-ACTIONS = ("remind", "reassign", "extend", "take_over")
-ACTION_NAMES = {"remind": "提醒承办人", "reassign": "改派", "extend": "延期", "take_over": "接手办理"}
+ACTIONS = supervision.ESCALATION_ACTIONS
 items_t = WorkItem.__table__
 cases_t = Case.__table__
 teams_t = Team.__table__
@@ -117,58 +111,5 @@ def _load(principal: Principal, escalation_id: int) -> Any:
 
 
 def act(principal: Principal, escalation_id: int, action: str, args: dict[str, Any]) -> dict[str, Any]:
-    """Close an escalation with a supervisor's action, applied to the step it escalates."""
-    row = _load(principal, escalation_id)
-    note = args.get("note") or ""
-    step_open = row.step_id is not None and row.step_state in OPEN_STATES
-    if action != "remind" and not step_open:
-        raise Conflict("the escalated step is not waiting any more; close the escalation with 'remind'",
-                       code="step_closed")
-    now = clock.now()
-    step_changes: dict[str, Any] = {}
-    detail: dict[str, Any] = {"note": note}
-    run = resumed(row)
-    step_task = row.step_task_id
-    try:
-        if action == "reassign":
-            if args.get("team"):
-                team = check_team(args["team"], row.step_lane, row.step_team_code)
-                move_team(run, step_task, row.step_team_code, team.code)
-                step_changes = {"team_code": team.code, "state": "open", "assignee": None, "claimed_at": None}
-                detail["team"] = team.code
-            if args.get("username"):
-                check_assignee(args["username"], step_changes.get("team_code", row.step_team_code), row.step_lane)
-                step_changes.update(state="claimed", assignee=args["username"], claimed_at=now)
-                detail["assignee"] = args["username"]
-            if not step_changes:
-                raise Invalid("reassign to a team or a person", {"team": ["give team or username"]})
-        elif action == "extend":
-            due_at: datetime = args["due_at"]
-            check_later(row.step_due_at, due_at)
-            run.extend(step_task, due_at)
-            step_changes = {"due_at": due_at}
-            detail["due_at"] = present.iso(due_at)
-        elif action == "take_over":
-            check_take_over(row.step_lane)
-            step_changes = {"state": "claimed", "assignee": principal.username, "claimed_at": now}
-        bundle = bundle_for(row.process_version)
-        data = forms.prepare(bundle.form(row.form_file) or {}, {"action": action, "note": note})
-        run.complete(row.task_id, data)
-    except TaskNotReady:
-        raise Conflict("the case has moved on meanwhile; reload the desk", code="case_changed") from None
-    except EngineError as err:
-        raise Invalid(f"the process could not continue: {err}", {err.element_id or "process": [str(err)]}) from err
-
-    db.session.execute(update(items_t).where(items_t.c.id == escalation_id).values(
-        state="completed", assignee=principal.username, completed_at=now, completed_by=principal.username,
-        result_data={"action": action, **detail}))
-    step_name = row.step_name or row.name
-    save_progress(case_id=row.case_id, case_no=row.case_no, lock_version=row.lock_version,
-                  current_status=row.case_status, run=run, now=now, event_kind=f"escalation.{action}",
-                  event_summary=f"督办{ACTION_NAMES[action]}：{step_name}",
-                  event_data={"escalation": escalation_id, "work_item": row.step_id,
-                              "element_id": row.step_element_id, **detail},
-                  actor=principal.username)
-    if step_changes and row.step_id is not None:
-        db.session.execute(update(items_t).where(items_t.c.id == row.step_id).values(**step_changes))
-    return {"escalation": escalation_id, "action": action, "case_no": row.case_no, "step": row.step_id, **detail}
+    """Close an escalation with a supervisor's action (tasks.supervision), applied to the step it escalates."""
+    return supervision.act_on_escalation(principal, _load(principal, escalation_id), action, args)

@@ -2,31 +2,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from app.auth import policy
+from app.auth import permissions, policy
+from app.auth.permissions import caller
 from app.errors import ApiError
 from app.extensions import db
 from app.http import page_arg
+from app.moments import SHANGHAI
 from app.routing.service import list_teams
 from app.timers import desk
-from app.web import session_principal
 
 bp = Blueprint("supervisor", __name__)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @bp.get("/supervisor")
-@login_required
+@permissions.page(policy.can_supervise)
 def desk_page() -> str:
-    principal = session_principal()
-    if principal is None or not policy.can_supervise(principal):
-        abort(403)
+    principal = caller()
     page = page_arg(request.args)
     board = desk.list_escalations(principal, page, 50)
     return render_template("supervisor/desk.html", board=board, teams=list_teams())
@@ -51,11 +47,9 @@ def _form_args(action: str) -> dict[str, object]:
 
 
 @bp.post("/supervisor/escalations/<id:escalation_id>/<action>")
-@login_required
+@permissions.page(policy.can_supervise)
 def act(escalation_id: int, action: str) -> Response:
-    principal = session_principal()
-    if principal is None or not policy.can_supervise(principal):
-        abort(403)
+    principal = caller()
     if action not in desk.ACTIONS:
         abort(404)
     try:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.designer.models import ProcessVersion
 from app.engine import clock
 from app.extensions import db
+from app.versions.models import ProcessVersion
 from tests.flows import new_case, open_item
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"

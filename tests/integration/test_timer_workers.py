@@ -14,10 +14,10 @@ import pytest
 from lxml import etree
 from sqlalchemy import create_engine, text
 
-from app.designer.models import ProcessVersion
 from app.designer.service import deploy, shipped_files
 from app.engine import clock
 from app.extensions import db
+from app.versions.models import ProcessVersion
 from tests.bulk import clone_case
 from tests.flows import new_case
 

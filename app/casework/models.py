@@ -1,9 +1,22 @@
+"""The case tables: cases, their work items and their audit timeline. Only the unit of work writes them."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -12,6 +25,8 @@ from app.types import BigId, UTCDateTime
 CHANNELS = ("110", "12345", "online", "market", "walk_in")
 STATUSES = ("open", "in_progress", "mediation", "judicial_confirmation", "callback", "closed",
             "returned_to_police")
+OPEN_STATES = ("open", "claimed")
+STATES = ("open", "claimed", "completed", "cancelled")
 
 
 class Case(db.Model):  # type: ignore[name-defined]
@@ -61,3 +76,51 @@ class CaseEvent(db.Model):  # type: ignore[name-defined]
     kind: Mapped[str] = mapped_column(String(48))
     summary: Mapped[str] = mapped_column(String(512))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class WorkItem(db.Model):  # type: ignore[name-defined]
+    """One row per user task that is (or was) waiting for a person: lists never load a workflow."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        UniqueConstraint("case_id", "task_id"),
+        # Queues read the open items of some teams, most urgent first: partial indexes over open items only
+        # hand the first page out in order, however many completed items pile up behind them.
+        Index("ix_work_items_open_team_due", "team_code", "due_at", "id",
+              sqlite_where=text("state IN ('open', 'claimed')"), postgresql_where=text("state IN ('open', 'claimed')")),
+        Index("ix_work_items_open_due", "due_at", "id",
+              sqlite_where=text("state IN ('open', 'claimed')"), postgresql_where=text("state IN ('open', 'claimed')")),
+        Index("ix_work_items_assignee_state", "assignee", "state"),
+        Index("ix_work_items_case_state", "case_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    case_no: Mapped[str] = mapped_column(String(32))
+    task_id: Mapped[str] = mapped_column(String(36))
+    process_id: Mapped[str] = mapped_column(String(128))
+    element_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(256))
+    lane: Mapped[str | None] = mapped_column(String(128))
+    team_code: Mapped[str | None] = mapped_column(String(64))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    form_file: Mapped[str | None] = mapped_column(String(256))
+    ui_file: Mapped[str | None] = mapped_column(String(256))
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Escalation steps: the timer that created them and the work item they escalate.
+    origin_timer: Mapped[str | None] = mapped_column(String(128))
+    escalated_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), index=True)
+
+
+def is_open() -> Any:
+    """The open-items condition with its values written into the SQL, so that the planner can match it to
+    the partial indexes (a bound parameter would hide them)."""
+    return WorkItem.__table__.c.state.in_(bindparam("open_states", list(OPEN_STATES), expanding=True,
+                                                     literal_execute=True))

@@ -1,0 +1,117 @@
+"""The named operations on a case. Each takes what its service decided, changes the workflow and the work items
+through one unit of work, records one audit event and saves. Nothing else writes the case tables."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from app.casework import statements as sql
+from app.casework.unit import CaseRef, CaseUnit, Saved
+from app.engine import CaseRun, EngineError, ProcessBundle, TaskNotReady
+from app.errors import Conflict, Invalid
+from app.extensions import db
+from app.moments import SHANGHAI
+
+MOVED_ON = "the case has moved on: this step is no longer waiting"
+
+
+@contextmanager
+def engine_refusals(where: str = "a step") -> Iterator[None]:
+    """What the engine refuses, as the contract's answers: a step that stopped waiting is a 409, a diagram
+    that cannot run on (a failing script, condition or decision) a 422 naming the element."""
+    try:
+        yield
+    except TaskNotReady:
+        raise Conflict(MOVED_ON, code="case_changed") from None
+    except EngineError as err:
+        raise Invalid(f"the process could not continue at {err.element_id or where}: {err}",
+                      {err.element_id or "process": [str(err)]}) from err
+
+
+def case_number(opened_at: datetime, case_id: int) -> str:
+    return f"MS{opened_at.astimezone(SHANGHAI):%Y%m%d}{case_id:06d}"
+
+
+def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[str], dict[str, Any]], *,
+              actor: str, summary: str, data: dict[str, Any]) -> str | None:
+    """Insert the case and start its workflow. None when a case with the same channel and external_ref
+    was stored meanwhile (the other request owns the matter)."""
+    now: datetime = row["opened_at"]
+    try:
+        with db.session.begin_nested():
+            case_id = db.session.execute(sql.INSERT_CASE.values(**row)).scalar_one()
+    except IntegrityError:
+        return None
+    case_no = case_number(now, case_id)
+    with engine_refusals("the start"):
+        run = CaseRun.start(bundle, start_data(case_no))
+    unit = CaseUnit.started(CaseRef(case_id, case_no, row["status"], 0, row["process_version"]), run, now)
+    unit.set_case_values(case_no=case_no)
+    unit.record("case.opened", summary, data, actor)
+    unit.save()
+    return case_no
+
+
+def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str) -> Saved:
+    unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
+                     assignee=item.assignee or actor, completed_at=unit.now, completed_by=actor, result_data=data)
+    with engine_refusals():
+        unit.run.complete(item.task_id, data)
+    unit.record("task.completed", f"完成：{item.name}",
+                {"work_item": item.id, "element_id": item.element_id, "team": item.team_code, "data": data}, actor)
+    return unit.save()
+
+
+def claim(unit: CaseUnit, item: Any, actor: str, refused: str) -> Saved:
+    unit.change_item("claim", item.id, refused, assignee=actor, claimed_at=unit.now)
+    unit.record("task.claimed", f"签收：{item.name}", {"work_item": item.id, "element_id": item.element_id}, actor)
+    return unit.save()
+
+
+def release(unit: CaseUnit, item: Any, actor: str) -> Saved:
+    unit.change_item("release", item.id, "the work item changed meanwhile; reload it", b_was=item.assignee)
+    unit.record("task.released", f"退回队列：{item.name}",
+                {"work_item": item.id, "element_id": item.element_id, "was_assignee": item.assignee}, actor)
+    return unit.save()
+
+
+def fire_timers(case_id: int, now: datetime) -> int:
+    """Fire the due timers of one case and save; returns how many fired. Raises EngineError."""
+    unit = CaseUnit.load(case_id, now)
+    run = unit.run
+    fired = run.fire_timers()
+    if not fired:
+        # Nothing was due after all (the row's time was stale): correct the index, no state changed.
+        db.session.execute(sql.CORRECT_TIMER_INDEX, {"b_id": case_id, "next_timer_at": run.snapshot().next_timer_at})
+        return 0
+    unit.fired(fired)
+    unit.record("timer.fired", "计时器触发：" + "、".join(f.name for f in fired),
+                {"timers": [{"element_id": f.element_id, "name": f.name, "step": f.host_element_id,
+                             "interrupting": f.interrupting, "due_at": f.due_at.isoformat() if f.due_at else None}
+                            for f in fired]}, None)
+    unit.save()
+    return len(fired)
+
+
+def park_failed_timer(case_id: int, now: datetime, err: EngineError) -> None:
+    element = err.element_id or "timer"
+    unit = CaseUnit.load(case_id, now)
+    unit.park(element, str(err))
+    unit.record("timer.failed", f"计时器执行出错：{element}", {"element_id": element, "message": str(err)}, None)
+    unit.save()
+
+
+def move_to_version(unit: CaseUnit, target: ProcessBundle, target_key: str, changed_steps: list[str],
+                    actor: str) -> Saved:
+    """Move a running case to another version of its process; raises EngineError when it fails there."""
+    unit.run.migrate(target)
+    unit.set_case_values(process_version=target_key)
+    unit.restate_waiting_items()
+    old = unit.case.process_version or ""
+    unit.record("case.migrated", f"流程版本迁移：{old[:8]} → {target_key[:8]}",
+                {"from": old, "to": target_key, "changed_steps": changed_steps}, actor)
+    return unit.save()

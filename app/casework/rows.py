@@ -1,0 +1,44 @@
+"""What the unit of work derives from a workflow when it saves: the case's status and the rows of new work items."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.engine import ProcessBundle, ReadyTask, Snapshot
+from app.routing.lanes import lane_team
+
+# Every work item has a limit (the contract says so, and queues sort by it): a step whose diagram draws no
+# timer and no dueIn gets this one.
+DEFAULT_LIMIT = timedelta(hours=24)
+
+
+def case_status(snapshot: Snapshot, current: str) -> str:
+    if snapshot.completed:
+        return snapshot.end_status or "closed"
+    for task in snapshot.ready:
+        status = task.properties.get("caseStatus")
+        if status:
+            return status
+    return current
+
+
+def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str, Any]:
+    """The values a form opens with: the task's current values for the form's own fields."""
+    props = schema.get("properties") or {}
+    return {name: task_data[name] for name in props if name in task_data and task_data[name] is not None}
+
+
+def item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle, now: datetime,
+             escalated_item_id: int | None) -> dict[str, Any]:
+    form_file = task.properties.get("formJsonSchemaFilename")
+    schema = bundle.form(form_file) or {}
+    return {
+        "case_id": case_id, "case_no": case_no, "task_id": task.task_id, "process_id": task.process_id,
+        "element_id": task.element_id, "name": task.name, "lane": task.lane,
+        "team_code": task.team_code or lane_team(task.lane, task.data),
+        "assignee": None, "state": "open", "due_at": task.due_at or now + DEFAULT_LIMIT, "created_at": now,
+        "claimed_at": None, "completed_at": None, "completed_by": None, "result_data": None,
+        "form_file": form_file, "ui_file": task.properties.get("formUiSchemaFilename"),
+        "form_data": starting_data(schema, task.data) if isinstance(schema, dict) else {},
+        "origin_timer": task.origin_timer, "escalated_item_id": escalated_item_id,
+    }
