@@ -61,6 +61,7 @@ def create_app(config: Any = None) -> Flask:
         configure_engine(app, db.engine)
 
     from app import models  # noqa: F401  (every table known to Alembic)
+    from app.auth import permissions
     from app.auth.audit import init_audit
     from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
@@ -121,6 +122,7 @@ def create_app(config: Any = None) -> Flask:
                         {k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})
 
     @app.get("/healthz")
+    @permissions.public
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 

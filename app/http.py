@@ -11,7 +11,6 @@ from werkzeug.routing import IntegerConverter, Map
 from app.errors import ApiError, Invalid
 from app.jsonin import strict_loads
 
-MAX_PER_PAGE = 200
 MAX_PAGE = 100_000
 MAX_ID = 2**63 - 1
 

@@ -3,6 +3,7 @@ over real HTTP by a threaded server, and bearer tokens for the demo users."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.engine import clock
 from config import TestConfig
+from tests.statements import SUITE_STATEMENTS, case_table_writers
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,6 +49,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     application = create_app(Config)
     with application.app_context():
+        SUITE_STATEMENTS.attach(db.engine)
+        SUITE_STATEMENTS.on = True
         upgrade()
         load_demo(application.config["PROCESSES_DIR"])
         db.session.commit()
@@ -162,3 +166,14 @@ def only_the_shipped_version(app: Flask) -> Iterator[None]:
             db.session.execute(text(f"DELETE FROM {table}"))
         db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.author != "system"))
         db.session.commit()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The whole run's guarantee: only the unit of work (app.casework) wrote the case tables."""
+    writers = case_table_writers(SUITE_STATEMENTS.writes())
+    others = {module: tables for module, tables in writers.items() if not module.startswith("app.casework.")}
+    if others:
+        print(f"\nCASE TABLES WRITTEN OUTSIDE app.casework: {others}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif writers:
+        print(f"\ncase tables written by: {sorted(writers)}", file=sys.stderr)

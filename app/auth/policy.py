@@ -6,8 +6,6 @@ from app.auth.principal import Principal
 STAFF_ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer")
 # Roles that deal with the reporter in person or by phone see their name and number in full.
 PERSONAL_DATA_ROLES = ("intake", "dispatcher", "caseworker", "callback", "supervisor")
-# Roles whose case lists are limited to cases their teams work on.
-TEAM_SCOPED_ROLES = ("caseworker", "court")
 
 
 def is_staff(p: Principal) -> bool:

@@ -4,9 +4,7 @@ from __future__ import annotations
 from flask import g, request
 
 from app.auth import tokens
-from app.auth.policy import is_staff
 from app.auth.principal import Principal
-from app.errors import ApiError, Forbidden
 from app.extensions import csrf
 from app.web import session_principal
 
@@ -24,13 +22,4 @@ def current_principal() -> Principal | None:
         if principal is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()  # a signed-in browser calling the API must send X-CSRFToken
     g.principal = principal
-    return principal
-
-
-def require_staff() -> Principal:
-    principal = current_principal()
-    if principal is None:
-        raise ApiError(401, "sign in or send 'Authorization: Bearer <token>'")
-    if not is_staff(principal):
-        raise Forbidden("this account has no staff role")
     return principal

@@ -4,7 +4,6 @@ element and its line, and says what to change."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 from app.engine import Problem
@@ -172,7 +171,3 @@ def _is_link_catch(node: Any) -> bool:
 def _is_link_throw(node: Any) -> bool:
     return local(node) == "intermediateThrowEvent" and any(local(d) == "linkEventDefinition" for d in node)
 
-
-def iter_elements(root: Any, names: Iterable[str]) -> Iterable[Any]:
-    wanted = {f"{NS}{n}" for n in names}
-    return (el for el in root.iter() if el.tag in wanted)

@@ -10,8 +10,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from app.engine.sandbox import RestrictedEnvironment, ScriptRefused, check_source
 
-TIMER_KINDS = ("timeDuration", "timeDate", "timeCycle")
-
 
 def literal_assignments(script: str) -> dict[str, Any]:
     """Names a script sets to constants (``sla_on_site = "PT30M"``): the context timer expressions see."""

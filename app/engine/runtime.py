@@ -75,7 +75,6 @@ class Snapshot:
     end_status: str | None
     next_timer_at: datetime | None
     variables: dict[str, Any]
-    active_elements: list[str] = field(default_factory=list)
     completed_elements: list[str] = field(default_factory=list)
 
 
@@ -227,15 +226,10 @@ class CaseRun:
             variables = dict(main.data)
         else:
             variables = dict(wf.last_task.data) if wf.last_task is not None else {}
-        active = [r.element_id for r in ready]
-        for sp_task_id in wf.subprocesses:
-            parent = wf.tasks.get(sp_task_id)
-            if parent is not None and parent.state == TaskState.STARTED:
-                active.append(parent.task_spec.bpmn_id)
         done = sorted({spec.bpmn_id for spec in done_specs if spec.bpmn_id})
         return Snapshot(ready=ready, completed=bool(wf.completed), end_status=end_status,
                         next_timer_at=min(waiting) if waiting else None, variables=variables,
-                        active_elements=active, completed_elements=done)
+                        completed_elements=done)
 
     def _describe(self, task: Any) -> ReadyTask:
         spec = task.task_spec

@@ -89,12 +89,6 @@ def with_examples(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str, Any]:
-    """The values a form opens with: the task's current values for the form's own fields."""
-    props = schema.get("properties") or {}
-    return {name: task_data[name] for name in props if name in task_data and task_data[name] is not None}
-
-
 def prepare(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Fill schema defaults and accept township/category by name as well as by code."""
     props = schema.get("properties") or {}
