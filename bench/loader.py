@@ -38,8 +38,7 @@ ROBOT = Principal(0, "bench-loader", "bench", frozenset({"admin"}), frozenset())
 def _template(app: Flask, steps: int, n: int) -> dict[str, Any]:
     case_no, _ = open_case(ROBOT, {"channel": "12345", "external_ref": f"template-{n}", "description":
                                    "货车司机反映物流平台拖欠运费一千余元，对方不接电话，请求协助追讨。",
-                                   "reporter": {"name": "谢师傅", "phone": "13800138000"}}, [],
-                           app.config["PROCESSES_DIR"])
+                                   "reporter": {"name": "谢师傅", "phone": "13800138000"}}, [])
     cases_t, items_t = Case.__table__, WorkItem.__table__
     case_id = db.session.execute(select(cases_t.c.id).where(cases_t.c.case_no == case_no)).scalar_one()
     plan = [{"is_police_matter": True}] if steps == -1 else STEPS[:steps]

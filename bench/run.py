@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import engine as raw_engine  # noqa: E402
 import loader  # noqa: E402
+import roundtrips  # noqa: E402
 import sweep as sweep_bench  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
@@ -168,9 +169,12 @@ def timer_worker_peak_mib(url: str) -> tuple[int, float]:
 
 def bench_database(name: str, url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     print(f"== {name}", flush=True)
+    counted_url = url if name == "postgresql" else f"sqlite:///{workdir / 'round-trips.sqlite3'}"
+    round_trips = roundtrips.measure(counted_url, 3)
+    print(f"   per completion: {round_trips['complete:Task_handle']}", flush=True)
     tokens = prepare(url, workdir)
     app = make_app(url)
-    result: dict[str, Any] = {"database": name, "scales": {}}
+    result: dict[str, Any] = {"database": name, "scales": {}, "round_trips": round_trips}
     for scale in [0, *args.scales]:
         if scale:
             loaded = loader.load(app, scale)
@@ -319,6 +323,19 @@ def markdown(r: dict[str, Any]) -> str:
         cells = [f"{db['scales']['0']['solo'].get(kind, {}).get('server_p50', 0):.2f}"
                  for db in r["databases"].values()]
         lines.append(f"| {step} | {ms:.2f} | " + " | ".join(cells) + " |")
+    lines += ["", "Database work per request (bench/roundtrips.py: statements the app sent; on PostgreSQL the round "
+              "trips libpq waited for, BEGIN and COMMIT included):", "",
+              "| request | " + " | ".join(f"{n} statements" + (" / round trips" if n == "postgresql" else "")
+                                        for n in r["databases"]) + " |",
+              "|---|" + "---|" * len(r["databases"])]
+    kinds = next(iter(r["databases"].values())).get("round_trips", {})
+    for kind in kinds:
+        cells = []
+        for n, db in r["databases"].items():
+            counted = db.get("round_trips", {}).get(kind, {})
+            cells.append(f"{counted.get('statements', '-')}" + (f" / {counted.get('round_trips', '-')}"
+                                                                 if n == "postgresql" else ""))
+        lines.append(f"| {kind.replace('complete:', 'complete ')} | " + " | ".join(cells) + " |")
     for name, db in r["databases"].items():
         for phase, title in (("solo", "one client"), ("latency", f"{r['settings']['concurrency']} clients, server "
                                                                   f"saturated (includes queueing)")):

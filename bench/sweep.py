@@ -51,8 +51,7 @@ def build(url: str, waiting: int, due: int) -> object:
         db.session.commit()
         clock.set(T0)
         intake = Principal(0, "bench", "bench", frozenset({"intake"}), frozenset())
-        case_no, _ = open_case(intake, {"channel": "12345", "external_ref": "bench-0", "description": "样本"}, [],
-                               app.config["PROCESSES_DIR"])
+        case_no, _ = open_case(intake, {"channel": "12345", "external_ref": "bench-0", "description": "样本"}, [])
         db.session.commit()
         source = db.session.execute(select(cases_t).where(cases_t.c.case_no == case_no)).mappings().one()
         items = db.session.execute(select(items_t).where(items_t.c.case_id == source["id"])).mappings().all()

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.engine import clock
 from config import TestConfig
+from tests.isolation import Baseline
 from tests.statements import SUITE_STATEMENTS, case_table_writers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         upgrade()
         load_demo(application.config["PROCESSES_DIR"])
         db.session.commit()
+        TOKENS.update(_test_users_and_tokens())
+        application.extensions["test_baseline"] = Baseline()
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -101,23 +104,30 @@ class Clients:
         return self._clients[username]
 
 
-@pytest.fixture(scope="session")
-def tokens(app: Flask) -> dict[str, str]:
+# Bearer tokens of the demo users and two test users, issued once with the session's database.
+TOKENS: dict[str, str] = {}
+
+
+def _test_users_and_tokens() -> dict[str, str]:
     from app.auth.service import create_user, get_user
     from app.auth.tokens import issue_token
     from app.demo.loader import DEMO_USERS
     from app.extensions import db
 
     out: dict[str, str] = {}
-    with app.app_context():
-        create_user("gaozhao2", ["caseworker"], ["ms-xiuzhou-gaozhao"], display_name="高照街道民声服务队 孙丽")
-        create_user("designer_only", ["designer"], [])
-        for name in [d.username for d in DEMO_USERS] + ["gaozhao2", "designer_only"]:
-            user = get_user(name)
-            assert user is not None
-            out[name], _row = issue_token(user, "tests")
-        db.session.commit()
+    create_user("gaozhao2", ["caseworker"], ["ms-xiuzhou-gaozhao"], display_name="高照街道民声服务队 孙丽")
+    create_user("designer_only", ["designer"], [])
+    for name in [d.username for d in DEMO_USERS] + ["gaozhao2", "designer_only"]:
+        user = get_user(name)
+        assert user is not None
+        out[name], _row = issue_token(user, "tests")
+    db.session.commit()
     return out
+
+
+@pytest.fixture(scope="session")
+def tokens(app: Flask) -> dict[str, str]:
+    return TOKENS
 
 
 @pytest.fixture(scope="session")
@@ -126,18 +136,22 @@ def clients(server: str, tokens: dict[str, str]) -> Clients:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cases(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test starts with no cases and a running clock; reference data stays."""
-    if "app" in request.fixturenames or "clients" in request.fixturenames:
-        flask_app: Flask = request.getfixturevalue("app")
-        from app.extensions import db
-
-        with flask_app.app_context():
-            for table in ("case_events", "work_items", "cases"):
-                db.session.execute(text(f"DELETE FROM {table}"))
-            db.session.commit()
+def _known_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts from the session's database (tests/isolation.py) with a running clock and no
+    sign-in attempts counted."""
+    uses_app = "app" in request.fixturenames or "clients" in request.fixturenames
+    if uses_app:
+        _restore(request.getfixturevalue("app"))
     yield
     clock.set(None)
+
+
+def _restore(flask_app: Flask) -> None:
+    from app.extensions import limiter
+
+    with flask_app.app_context():
+        flask_app.extensions["test_baseline"].restore()
+        limiter.reset()
 
 
 @pytest.fixture
@@ -152,20 +166,6 @@ def sql(app: Flask) -> Any:
             return rows
 
     return run
-
-
-@pytest.fixture
-def only_the_shipped_version(app: Flask) -> Iterator[None]:
-    """The test deploys freely; afterwards the shipped diagrams are the only version again."""
-    from app.extensions import db
-    from app.versions.models import ProcessVersion
-
-    yield
-    with app.app_context():
-        for table in ("case_events", "work_items", "cases"):
-            db.session.execute(text(f"DELETE FROM {table}"))
-        db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.author != "system"))
-        db.session.commit()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -106,6 +106,10 @@ class _PrincipalCache:
                 self._entries[(user_id, version)] = principal
         return principal
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
 
 def principal_for(user_id: int) -> Principal | None:
     user = db.session.get(User, user_id)

@@ -58,7 +58,8 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
 
 def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str) -> Saved:
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
-                     assignee=item.assignee or actor, completed_at=unit.now, completed_by=actor, result_data=data)
+                     finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
+                     completed_by=actor, result_data=data)
     with engine_refusals():
         unit.run.complete(item.task_id, data)
     unit.record("task.completed", f"完成：{item.name}",

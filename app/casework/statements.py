@@ -1,7 +1,10 @@
 """The unit of work's statements, built once at import: each save only binds its values."""
 from __future__ import annotations
 
-from sqlalchemy import String, bindparam, func, insert, select, update
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import String, bindparam, func, insert, literal, select, update
 
 from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
 from app.types import UTCDateTime
@@ -13,17 +16,31 @@ events_t = CaseEvent.__table__
 _in_case = items_t.c.case_id == bindparam("b_case")
 _open = items_t.c.state.in_(OPEN_STATES)
 
-SAVE_CASE = update(cases_t).where(
-    cases_t.c.id == bindparam("b_id"), cases_t.c.lock_version == bindparam("b_lock")
-).values(
-    workflow_state=bindparam("workflow_state"), lock_version=bindparam("lock_version"),
-    status=bindparam("status"), next_timer_at=bindparam("next_timer_at"),
-    completed_elements=bindparam("completed_elements"), updated_at=bindparam("updated_at"),
-    team_code=func.coalesce(bindparam("team_code", type_=String), cases_t.c.team_code),
-    township_code=func.coalesce(bindparam("township_code", type_=String), cases_t.c.township_code),
-    category=func.coalesce(bindparam("category", type_=String), cases_t.c.category),
-    closed_at=func.coalesce(bindparam("closed_at", type_=UTCDateTime), cases_t.c.closed_at),
-)
+Param = Callable[..., Any]  # (name, type_=None) -> a bound parameter, or the value itself
+
+
+def bound(name: str, type_: Any = None) -> Any:
+    return bindparam(name, type_=type_)
+
+
+def given(values: dict[str, Any]) -> Param:
+    """Parameters filled in: for statements composed into one (each gets its own anonymous binds)."""
+    return lambda name, type_=None: literal(values[name], type_) if type_ is not None else values[name]
+
+
+def save_case(p: Param) -> Any:
+    """The case row after its workflow ran, under its optimistic lock."""
+    return update(cases_t).where(cases_t.c.id == p("b_id"), cases_t.c.lock_version == p("b_lock")).values(
+        workflow_state=p("workflow_state"), lock_version=p("lock_version"), status=p("status"),
+        next_timer_at=p("next_timer_at"), completed_elements=p("completed_elements"), updated_at=p("updated_at"),
+        team_code=func.coalesce(p("team_code", String), cases_t.c.team_code),
+        township_code=func.coalesce(p("township_code", String), cases_t.c.township_code),
+        category=func.coalesce(p("category", String), cases_t.c.category),
+        closed_at=func.coalesce(p("closed_at", UTCDateTime), cases_t.c.closed_at),
+    )
+
+
+SAVE_CASE = save_case(bound)
 
 # A timer that cannot fire: the case waits for a supervisor, its timers no longer swept.
 PARK_CASE = update(cases_t).where(
@@ -45,24 +62,29 @@ CANCEL_ITEMS = update(items_t).where(
 ITEM_IDS_OF_TASKS = select(items_t.c.id, items_t.c.task_id).where(
     _in_case, items_t.c.task_id.in_(bindparam("b_tasks", expanding=True)))
 
-_item = items_t.c.id == bindparam("b_item")
-
-# The work-item state changes, one statement each; the WHERE clause is the state the change starts from.
-ITEM_CHANGES = {
-    "complete": update(items_t).where(_item, _open).values(
-        state="completed", assignee=bindparam("assignee"), completed_at=bindparam("completed_at"),
-        completed_by=bindparam("completed_by"), result_data=bindparam("result_data")),
-    "claim": update(items_t).where(_item, items_t.c.state == "open").values(
-        state="claimed", assignee=bindparam("assignee"), claimed_at=bindparam("claimed_at")),
-    "release": update(items_t).where(_item, items_t.c.state == "claimed",
-                                     items_t.c.assignee == bindparam("b_was")).values(
-        state="open", assignee=None, claimed_at=None),
-    "assign": update(items_t).where(_item, _open).values(
-        state="claimed", assignee=bindparam("assignee"), claimed_at=bindparam("claimed_at")),
-    "move": update(items_t).where(_item, _open).values(
-        team_code=bindparam("team_code"), state="open", assignee=None, claimed_at=None),
-    "limit": update(items_t).where(_item, _open).values(due_at=bindparam("due_at")),
+# The work-item state changes: the state each starts from (its WHERE clause) and what it sets.
+_CHANGES: dict[str, tuple[Callable[[Param], list[Any]], Callable[[Param], dict[str, Any]]]] = {
+    "complete": (lambda p: [items_t.c.id == p("b_item"), _open],
+                 lambda p: {"state": "completed", "assignee": p("assignee"), "completed_at": p("completed_at"),
+                            "completed_by": p("completed_by"), "result_data": p("result_data")}),
+    "claim": (lambda p: [items_t.c.id == p("b_item"), items_t.c.state == "open"],
+              lambda p: {"state": "claimed", "assignee": p("assignee"), "claimed_at": p("claimed_at")}),
+    "release": (lambda p: [items_t.c.id == p("b_item"), items_t.c.state == "claimed", items_t.c.assignee == p("b_was")],
+                lambda p: {"state": "open", "assignee": None, "claimed_at": None}),
+    "assign": (lambda p: [items_t.c.id == p("b_item"), _open],
+               lambda p: {"state": "claimed", "assignee": p("assignee"), "claimed_at": p("claimed_at")}),
+    "move": (lambda p: [items_t.c.id == p("b_item"), _open],
+             lambda p: {"team_code": p("team_code"), "state": "open", "assignee": None, "claimed_at": None}),
+    "limit": (lambda p: [items_t.c.id == p("b_item"), _open], lambda p: {"due_at": p("due_at")}),
 }
+
+
+def item_change(name: str, p: Param) -> Any:
+    starts_from, sets = _CHANGES[name]
+    return update(items_t).where(*starts_from(p)).values(**sets(p))
+
+
+ITEM_CHANGES = {name: item_change(name, bound) for name in _CHANGES}
 
 # A case moved to another version: its open steps take the new names, lanes and forms.
 RESTATE_ITEM = update(items_t).where(_in_case, items_t.c.task_id == bindparam("b_task"), _open).values(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.casework import one_statement
 from app.casework import statements as sql
 from app.casework.rows import case_status, item_row
 from app.database import affected
@@ -50,6 +51,13 @@ class Saved:
 
 
 @dataclass
+class _Plan:
+    saved: Saved
+    case_values: dict[str, Any] | None = None
+    gone: list[str] = field(default_factory=list)
+
+
+@dataclass
 class _Event:
     kind: str
     summary: str
@@ -64,6 +72,7 @@ class CaseUnit:
         self._run: CaseRun | None = None
         self._waiting_before: set[str] = set()
         self._changes: list[tuple[str, dict[str, Any], str]] = []
+        self._finished: set[str] = set()
         self._restated: list[dict[str, Any]] = []
         self._event: _Event | None = None
         self._case_values: dict[str, Any] = {}
@@ -96,10 +105,14 @@ class CaseUnit:
             self._waiting_before = self._run.ready_task_ids()
         return self._run
 
-    def change_item(self, change: str, item_id: int, refused: str, **values: Any) -> None:
+    def change_item(self, change: str, item_id: int, refused: str, *, finishes: str | None = None,
+                    **values: Any) -> None:
         """One of the named work-item changes (statements.ITEM_CHANGES); ``refused`` is the 409's message
-        when the item is no longer in the state the change starts from."""
+        when the item is no longer in the state the change starts from. ``finishes``: the task this change
+        closes itself (a completion), so the save need not cancel it."""
         self._changes.append((change, {"b_item": item_id, **values}, refused))
+        if finishes is not None:
+            self._finished.add(finishes)
 
     def restate_waiting_items(self) -> None:
         """After a move to another version: the open steps take the new version's names, lanes and forms."""
@@ -129,15 +142,75 @@ class CaseUnit:
     def save(self) -> Saved:
         if self._event is None:
             raise RuntimeError("a change without an audit event")
+        plan = self._plan()
+        if db.session.get_bind().dialect.name == "postgresql" and not self._restated and self._parked is None:
+            return self._save_in_one_statement(plan)
+        return self._save_in_steps(plan)
+
+    def _plan(self) -> _Plan:
+        """What the workflow implies for the case row and its work items (nothing written yet)."""
+        plan = _Plan(saved=Saved(status=self.case.status))
+        run = self._run
+        if run is None:
+            return plan
+        lock = self._lock()
+        snapshot = run.snapshot()
+        status = case_status(snapshot, self.case.status)
+        team_code = snapshot.variables.get("team_code")
+        team_code = team_code if isinstance(team_code, str) else None
+        # The dispatcher's routing decision is the case's category and township from then on.
+        township = snapshot.variables.get("township")
+        category = snapshot.variables.get("category")
+        plan.case_values = {
+            "b_id": self.case.id, "b_lock": lock,
+            "workflow_state": run.dump(), "lock_version": lock + 1, "status": status,
+            "next_timer_at": snapshot.next_timer_at, "completed_elements": snapshot.completed_elements,
+            "updated_at": self.now, "team_code": team_code,
+            "township_code": township if isinstance(township, str) and township in gazetteer().by_code else None,
+            "category": category if isinstance(category, str) and category in categories() else None,
+            "closed_at": self.now if snapshot.completed else None,
+        }
+        waiting = {t.task_id for t in snapshot.ready}
+        plan.gone = sorted(self._waiting_before - waiting - self._finished)
+        created = [t for t in snapshot.ready if t.task_id not in self._waiting_before]
+        if created:
+            escalates = self._escalated_items()
+            case_no = self._case_values.get("case_no", self.case.case_no)
+            plan.saved.new_items = [item_row(self.case.id, case_no, t, run.bundle, self.now,
+                                             escalates.get(t.origin_timer) if t.origin_timer else None)
+                                    for t in created]
+        plan.saved.status, plan.saved.team_code, plan.saved.snapshot = status, team_code, snapshot
+        return plan
+
+    def _event_row(self, data: dict[str, Any]) -> dict[str, Any]:
+        assert self._event is not None
+        return {"case_id": self.case.id, "at": self.now, "actor": self._event.actor, "kind": self._event.kind,
+                "summary": self._event.summary, "data": data}
+
+    def _event_data(self, plan: _Plan) -> dict[str, Any]:
+        assert self._event is not None
+        data = dict(self._event.data)
+        if plan.case_values is not None:
+            data["status"] = plan.saved.status
+        return data
+
+    def _save_in_steps(self, plan: _Plan) -> Saved:
         for change, values, refused in self._changes:
             if affected(db.session.execute(sql.ITEM_CHANGES[change], values)) != 1:
                 raise Conflict(refused, code="not_open")
-        saved = Saved(status=self.case.status)
-        data = dict(self._event.data)
-        if self._run is not None:
-            saved = self._save_workflow(self._run)
-            data["status"] = saved.status
+        saved = plan.saved
+        data = self._event_data(plan)
+        if plan.case_values is not None:
+            statement = sql.SAVE_CASE.values(**self._case_values) if self._case_values else sql.SAVE_CASE
+            if affected(db.session.execute(statement, plan.case_values)) != 1:
+                raise Conflict(STALE, code="case_changed")
+            if plan.gone:
+                saved.cancelled = list(db.session.execute(sql.CANCEL_ITEMS, {
+                    "b_case": self.case.id, "b_tasks": plan.gone, "completed_at": self.now}).scalars())
             if saved.new_items:
+                ids = db.session.execute(sql.INSERT_ITEMS, saved.new_items).scalars().all()
+                for row, item_id in zip(saved.new_items, ids, strict=True):
+                    row["id"] = item_id
                 data["next"] = [{"work_item": r["id"], "element_id": r["element_id"], "name": r["name"],
                                  "team": r["team_code"]} for r in saved.new_items]
             if saved.cancelled:
@@ -146,9 +219,23 @@ class CaseUnit:
             self._save_parked(self._parked)
         for values in self._restated:
             db.session.execute(sql.RESTATE_ITEM, values)
-        db.session.execute(sql.INSERT_EVENT, {"case_id": self.case.id, "at": self.now, "actor": self._event.actor,
-                                              "kind": self._event.kind, "summary": self._event.summary,
-                                              "data": data})
+        db.session.execute(sql.INSERT_EVENT, self._event_row(data))
+        return saved
+
+    def _save_in_one_statement(self, plan: _Plan) -> Saved:
+        saved = plan.saved
+        outcome = one_statement.run(one_statement.Save(
+            changes=[(change, values) for change, values, _refused in self._changes],
+            case_values=plan.case_values, case_extra=self._case_values, case_id=self.case.id, gone=plan.gone,
+            new_rows=saved.new_items, event=self._event_row(self._event_data(plan)), now=self.now))
+        for (_change, _values, refused), matched in zip(self._changes, outcome.changes_matched, strict=True):
+            if not matched:
+                raise Conflict(refused, code="not_open")
+        if plan.case_values is not None and not outcome.saved:
+            raise Conflict(STALE, code="case_changed")
+        for row in saved.new_items:
+            row["id"] = outcome.created[row["task_id"]]
+        saved.cancelled = outcome.cancelled
         return saved
 
     def _lock(self) -> int:
@@ -163,47 +250,6 @@ class CaseUnit:
             "error_at": self.now, **parked}))
         if changed != 1:
             raise Conflict(STALE, code="case_changed")
-
-    def _save_workflow(self, run: CaseRun) -> Saved:
-        lock = self._lock()
-        snapshot = run.snapshot()
-        status = case_status(snapshot, self.case.status)
-        team_code = snapshot.variables.get("team_code")
-        team_code = team_code if isinstance(team_code, str) else None
-        # The dispatcher's routing decision is the case's category and township from then on.
-        township = snapshot.variables.get("township")
-        category = snapshot.variables.get("category")
-        values: dict[str, Any] = {
-            "b_id": self.case.id, "b_lock": lock,
-            "workflow_state": run.dump(), "lock_version": lock + 1, "status": status,
-            "next_timer_at": snapshot.next_timer_at, "completed_elements": snapshot.completed_elements,
-            "updated_at": self.now, "team_code": team_code,
-            "township_code": township if isinstance(township, str) and township in gazetteer().by_code else None,
-            "category": category if isinstance(category, str) and category in categories() else None,
-            "closed_at": self.now if snapshot.completed else None,
-        }
-        statement = sql.SAVE_CASE.values(**self._case_values) if self._case_values else sql.SAVE_CASE
-        if affected(db.session.execute(statement, values)) != 1:
-            raise Conflict(STALE, code="case_changed")
-
-        waiting = {t.task_id for t in snapshot.ready}
-        gone = sorted(self._waiting_before - waiting)
-        cancelled: list[int] = []
-        if gone:
-            cancelled = list(db.session.execute(sql.CANCEL_ITEMS, {
-                "b_case": self.case.id, "b_tasks": gone, "completed_at": self.now}).scalars())
-        created = [t for t in snapshot.ready if t.task_id not in self._waiting_before]
-        new_items: list[dict[str, Any]] = []
-        if created:
-            escalates = self._escalated_items()
-            case_no = self._case_values.get("case_no", self.case.case_no)
-            new_items = [item_row(self.case.id, case_no, t, run.bundle, self.now,
-                                  escalates.get(t.origin_timer) if t.origin_timer else None) for t in created]
-            ids = db.session.execute(sql.INSERT_ITEMS, new_items).scalars().all()
-            for row, item_id in zip(new_items, ids, strict=True):
-                row["id"] = item_id
-        return Saved(status=status, team_code=team_code, new_items=new_items, cancelled=cancelled,
-                     snapshot=snapshot)
 
     def _escalated_items(self) -> dict[str, int | None]:
         """For timers that fired in this unit: the work item each one escalates (the step it watched)."""

@@ -218,8 +218,8 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
     with engine_refusals():
         unit.run.complete(escalation.task_id, forms.prepare(form, {"action": action, "note": note}))
     unit.change_item("complete", escalation.id, f"this escalation is {escalation.state} already",
-                     assignee=principal.username, completed_at=unit.now, completed_by=principal.username,
-                     result_data={"action": action, **detail})
+                     finishes=escalation.task_id, assignee=principal.username, completed_at=unit.now,
+                     completed_by=principal.username, result_data={"action": action, **detail})
     unit.record(f"escalation.{action}", f"督办{ACTION_NAMES[action]}：{step.name}",
                 {"escalation": escalation.id, "work_item": step.id, "element_id": step.element_id, **detail},
                 principal.username)

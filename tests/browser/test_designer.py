@@ -15,7 +15,7 @@ T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _restore_versions(only_the_shipped_version):
+def _restore_versions():
     """Every test here deploys; the shipped diagrams are current again afterwards."""
 
 

@@ -355,7 +355,7 @@ def _upload_appeal_with(clients, script: str, dry_run: str) -> requests.Response
     ("big = 10 ** 10**8", "bits"),
     ("grid = [x for x in 'ab' * 1000 for y in 'ab' * 1000]", "loop steps"),
 ])
-def test_a_script_that_never_ends_or_fills_memory_is_refused(clients, only_the_shipped_version, script, reason):
+def test_a_script_that_never_ends_or_fills_memory_is_refused(clients, script, reason):
     for dry_run in ("1", "0"):
         resp = _upload_appeal_with(clients, script, dry_run)
         assert resp.status_code == 422, resp.text
@@ -435,7 +435,7 @@ def test_the_password_change_limit_is_per_person_and_atomic(app, server):
     ("big = pow(2, 50000000).bit_length()", "bits"),
     ("big = len(bytes(10**9))", "characters"),
 ])
-def test_builtins_do_not_escape_the_script_budget(clients, only_the_shipped_version, script, reason):
+def test_builtins_do_not_escape_the_script_budget(clients, script, reason):
     resp = _upload_appeal_with(clients, script, "1")
     assert resp.status_code == 422, resp.text
     assert any(reason in p["message"] for p in resp.json()["problems"]), resp.json()["problems"]
@@ -450,7 +450,7 @@ def _deploy_forms(clients, **files: str) -> None:
     assert resp.status_code == 201, resp.text
 
 
-def test_odd_but_valid_form_files_do_not_break_the_task_page(clients, server, only_the_shipped_version):
+def test_odd_but_valid_form_files_do_not_break_the_task_page(clients, server):
     import json
 
     schema = json.loads((FORMS / "route.schema.json").read_text(encoding="utf-8"))
@@ -468,7 +468,7 @@ def test_odd_but_valid_form_files_do_not_break_the_task_page(clients, server, on
     assert sent.status_code in (302, 422)
 
 
-def test_a_form_pattern_cannot_make_a_submission_take_forever(clients, only_the_shipped_version):
+def test_a_form_pattern_cannot_make_a_submission_take_forever(clients):
     import json
 
     schema = json.loads((FORMS / "route.schema.json").read_text(encoding="utf-8"))

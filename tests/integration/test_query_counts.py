@@ -47,9 +47,16 @@ def test_completing_a_task_costs_the_same_statements_with_more_cases(app, client
     many = complete_handle_statements(app, clients)
     print("statements per completion:", few, many)
     assert few == many
-    # the token's state (revocation and expiry apply on the very next request), load item+case, mark item
-    # done, update case, list open items, insert next item, insert event
-    assert few <= 7
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
+        # the token's state (revocation and expiry apply on the very next request), load item+case, and the
+        # unit of work's save as one statement: with BEGIN and COMMIT, five round trips (bench/roundtrips.py
+        # counts them from libpq's trace)
+        assert few == 3
+    else:
+        # token, load item+case, mark item done, update case, insert next item, insert event
+        assert few <= 6
 
 
 def test_lists_use_a_fixed_number_of_statements(app, clients):
