@@ -3,9 +3,11 @@ the success shapes and every error it can give, all in the contract's error shap
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
+from flask import Response, current_app, request
 from flask_smorest import Api, Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
@@ -34,7 +36,7 @@ class ErrorBodySchema(OpenSchema):
     message = fields.String(required=True)
     # "fields" would shadow Schema.fields: the attribute has another name, the JSON key is "fields".
     field_messages = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
-                                 data_key="fields")
+                                 data_key="fields", attribute="fields")
 
 
 class ErrorSchema(OpenSchema):
@@ -63,12 +65,54 @@ URI_TOO_LONG = {"description": "the request line is longer than the HTTP server 
                 "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
+def undeclared(schema: Schema, data: Any, path: str = "") -> list[str]:
+    """Keys of an answer that its schema does not declare (they would be dropped), nested ones included."""
+    if not isinstance(data, dict):
+        return []
+    declared = {f.data_key or name: f for name, f in schema.dump_fields.items()}
+    out = [f"{path}{key}" for key in data if key not in declared]
+    for key, field in declared.items():
+        value = data.get(key)
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.Nested) and isinstance(inner.schema, Schema) and value is not None:
+            for item in value if isinstance(field, fields.List) else [value]:
+                out += undeclared(inner.schema, item, f"{path}{key}.")
+    return out
+
+
+def _serialized(view: Any, ok: dict[int, Any]) -> Any:
+    """The view's answer written out by the schema the document shows for its status: one truth for both.
+    Testing refuses an answer with keys its schema does not declare, so no field is silently dropped."""
+    schemas = {status: schema() if isinstance(schema, type) else schema for status, schema in ok.items()}
+
+    @wraps(view)
+    def serialize(*args: Any, **kwargs: Any) -> Any:
+        result = view(*args, **kwargs)
+        if isinstance(result, Response):
+            return result
+        parts = (*result, None, None) if isinstance(result, tuple) else (result, None, None)
+        body, status, headers = parts[:3]
+        schema = schemas.get(status or 200)
+        if schema is None:
+            return result
+        if current_app.testing:
+            extra = undeclared(schema, body)
+            if extra:
+                raise RuntimeError(f"{request.endpoint}: keys the answer's schema does not declare: {extra}")
+        out = schema.dump(body)
+        return out if status is None else ((out, status, headers) if headers is not None else (out, status))
+
+    return serialize
+
+
 def operation(blp: Blueprint, *, ok: dict[int, Any], errors: tuple[int, ...], summary: str,
               query: type[Schema] | None = None, body: Any = None, body_required: bool = True,
               content_type: str = "application/json") -> Callable[[Any], Any]:
-    """Document one view: success answers (status → schema), errors, query parameters and body."""
+    """Document one view — success answers (status → schema), errors, query parameters and body — and
+    serialize its answers with those schemas."""
 
     def wrap(view: Any) -> Any:
+        view = _serialized(view, ok)
         for status, schema in ok.items():
             view = blp.alt_response(status, schema=schema, description=HTTPStatus(status).phrase, success=True)(view)
         for status in sorted(set(errors) - set(ok)):

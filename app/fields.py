@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from app import moments
-from app.moments import SHANGHAI
+from app.moments import SHANGHAI, local_iso
 
 
 class Str(fields.String):
@@ -65,3 +65,11 @@ class Trimmed(Str):
 
 
 PHONE = validate.Regexp(r"^\+?[0-9][0-9\- ]{2,30}$", error="not a phone number (digits, optional +, - and spaces)")
+
+
+class LocalTime(fields.DateTime):
+    """A time in an answer: RFC 3339 in the service's local time (Asia/Shanghai), to the second. Presenters
+    hand over datetimes; this field is the one place they are written out."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return local_iso(value)

@@ -40,3 +40,8 @@ def parse(text: str) -> datetime | None:
     except (ValueError, TypeError):
         return None
     return when if in_range(when) else None
+
+
+def local_iso(value: datetime | None) -> str | None:
+    """A time as answers and audit events write it: RFC 3339 in the local time, to the second."""
+    return value.astimezone(SHANGHAI).isoformat(timespec="seconds") if value is not None else None

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.auth import sessions
 from app.auth.principal import Principal
 from app.extensions import babel, csrf, db, login_manager
-from app.moments import SHANGHAI
+from app.moments import SHANGHAI, local_iso
 from app.routing.models import Team
 
 LANGUAGES = ("zh_CN", "en")
@@ -99,7 +99,7 @@ def init_web(app: Flask) -> None:
             return format_datetime(value, fmt) if value is not None else ""
 
         principal = session_principal()
-        return {"when": when, "current_locale": str(get_locale()), "principal": principal,
+        return {"when": when, "iso": local_iso, "current_locale": str(get_locale()), "principal": principal,
                 "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names()}
 
     @app.before_request

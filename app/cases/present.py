@@ -6,12 +6,11 @@ from typing import Any
 
 from app.cases.masking import Mask
 from app.engine import clock
-from app.moments import SHANGHAI
+from app.moments import local_iso
 from app.routing.gazetteer import categories, gazetteer
 
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(SHANGHAI).isoformat(timespec="seconds") if value is not None else None
+# Answers carry datetimes; the read schemas (fields.LocalTime) and the pages' when() write them out.
+iso = local_iso
 
 
 def township_ref(code: str | None) -> dict[str, str] | None:
@@ -37,10 +36,10 @@ def work_item(row: Any, now: datetime | None = None) -> dict[str, Any]:
         "team": team_ref(row.team_code, row.team_name),
         "assignee": row.assignee,
         "state": row.state,
-        "due_at": iso(row.due_at),
+        "due_at": row.due_at,
         "overdue": bool(open_ and row.due_at is not None and row.due_at < now),
-        "created_at": iso(row.created_at),
-        "completed_at": iso(row.completed_at),
+        "created_at": row.created_at,
+        "completed_at": row.completed_at,
         "completed_by": row.completed_by,
     }
 
@@ -65,11 +64,11 @@ def case(row: Any, open_items: list[dict[str, Any]], *, mask: Mask) -> dict[str,
         "address": mask.address(row.address),
         "lat": row.lat,
         "lon": row.lon,
-        "occurred_at": iso(row.occurred_at),
-        "opened_at": iso(row.opened_at),
-        "closed_at": iso(row.closed_at),
+        "occurred_at": row.occurred_at,
+        "opened_at": row.opened_at,
+        "closed_at": row.closed_at,
         "process_version": row.process_version,
-        "error": ({"element_id": row.error_element, "message": row.error_message, "at": iso(row.error_at)}
+        "error": ({"element_id": row.error_element, "message": row.error_message, "at": row.error_at}
                   if row.error_at is not None else None),
         "warnings": [w["message"] for w in warnings],
         "warning_details": warnings,
@@ -78,11 +77,11 @@ def case(row: Any, open_items: list[dict[str, Any]], *, mask: Mask) -> dict[str,
 
 
 def event(row: Any, *, mask: Mask) -> dict[str, Any]:
-    return {"id": row.id, "at": iso(row.at), "actor": row.actor, "kind": row.kind, "summary": row.summary,
+    return {"id": row.id, "at": row.at, "actor": row.actor, "kind": row.kind, "summary": row.summary,
             "data": mask.event_data(row.data or {})}
 
 
 def case_receipt(row: Any) -> dict[str, Any]:
     """What a repeated intake tells a caller who may not see the case: that it is there, and its state."""
     return {"case_no": row.case_no, "status": row.status, "channel": row.channel, "external_ref": row.external_ref,
-            "opened_at": iso(row.opened_at), "duplicate": True}
+            "opened_at": row.opened_at, "duplicate": True}

@@ -5,7 +5,7 @@ from marshmallow import EXCLUDE, fields, validate
 
 from app.apidoc import OpenSchema
 from app.casework.models import CHANNELS, STATUSES
-from app.fields import NON_BLANK, PHONE, OptionalDateTime, Str, Trimmed
+from app.fields import NON_BLANK, PHONE, LocalTime, OptionalDateTime, Str, Trimmed
 from app.http import MAX_PAGE
 
 
@@ -65,6 +65,16 @@ class CodeNameSchema(OpenSchema):
     name = fields.String(required=True)
 
 
+class TownshipRefSchema(CodeNameSchema):
+    county = fields.String(allow_none=True)
+
+
+class CaseErrorSchema(OpenSchema):
+    element_id = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    at = LocalTime(allow_none=True)
+
+
 class WorkItemReadSchema(OpenSchema):
     id = fields.Integer(required=True)
     case_no = fields.String(required=True)
@@ -74,10 +84,10 @@ class WorkItemReadSchema(OpenSchema):
     team = fields.Nested(CodeNameSchema, allow_none=True)
     assignee = fields.String(allow_none=True)
     state = fields.String(required=True)
-    due_at = fields.String(allow_none=True)
+    due_at = LocalTime(allow_none=True)
     overdue = fields.Boolean(required=True)
-    created_at = fields.String(required=True)
-    completed_at = fields.String(allow_none=True)
+    created_at = LocalTime(required=True)
+    completed_at = LocalTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
     case_status = fields.String()
 
@@ -87,7 +97,7 @@ class NextItemSchema(OpenSchema):
     element_id = fields.String(required=True)
     name = fields.String(allow_none=True)
     team = fields.String(allow_none=True)
-    due_at = fields.String(allow_none=True)
+    due_at = LocalTime(allow_none=True)
 
 
 class CompletedItemSchema(WorkItemReadSchema):
@@ -112,17 +122,17 @@ class CaseReadSchema(OpenSchema):
     description = fields.String()
     category = fields.String(allow_none=True)
     category_name = fields.String(allow_none=True)
-    township = fields.Nested(CodeNameSchema, allow_none=True)
+    township = fields.Nested(TownshipRefSchema, allow_none=True)
     team = fields.Nested(CodeNameSchema, allow_none=True)
     reporter = fields.Dict()
     address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
-    occurred_at = fields.String(allow_none=True)
-    opened_at = fields.String(required=True)
-    closed_at = fields.String(allow_none=True)
+    occurred_at = LocalTime(allow_none=True)
+    opened_at = LocalTime(required=True)
+    closed_at = LocalTime(allow_none=True)
     process_version = fields.String()
-    error = fields.Dict(allow_none=True)
+    error = fields.Nested(CaseErrorSchema, allow_none=True)
     warnings = fields.List(fields.String())
     warning_details = fields.List(fields.Dict())
     open_tasks = fields.List(fields.Nested(WorkItemReadSchema))
@@ -130,7 +140,7 @@ class CaseReadSchema(OpenSchema):
 
 class EventReadSchema(OpenSchema):
     id = fields.Integer(required=True)
-    at = fields.String(required=True)
+    at = LocalTime(required=True)
     actor = fields.String(allow_none=True)
     kind = fields.String(required=True)
     summary = fields.String(required=True)

@@ -10,13 +10,12 @@ from marshmallow import fields, validate
 from app.apidoc import READ_ONE, WRITE, BundleProblemsSchema, OpenSchema, operation
 from app.auth import permissions, policy
 from app.auth.permissions import caller
-from app.cases.present import iso
 from app.cases.schemas import PageSchema
 from app.designer import migration, service
 from app.designer.diff import diff_versions
 from app.errors import ApiError, NotFound
 from app.extensions import db
-from app.fields import Str
+from app.fields import LocalTime, Str
 from app.http import json_body, load
 from app.versions import service as version_store
 from app.versions.models import ProcessVersion
@@ -29,8 +28,8 @@ class VersionSchema(OpenSchema):
     process_id = fields.String(required=True)
     author = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    created_at = fields.String(allow_none=True)
-    deployed_at = fields.String(allow_none=True)
+    created_at = LocalTime(allow_none=True)
+    deployed_at = LocalTime(allow_none=True)
     deployed_by = fields.String(allow_none=True)
     files = fields.List(fields.String(), required=True)
     current = fields.Boolean(required=True)
@@ -52,10 +51,24 @@ class DeployAnswerSchema(VersionSchema):
     valid = fields.Boolean()
 
 
+class DiffElementSchema(OpenSchema):
+    element_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    name = fields.String(allow_none=True)
+
+
+class DiffFileSchema(OpenSchema):
+    file = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["added", "removed", "changed"]})
+    added = fields.List(fields.Nested(DiffElementSchema))
+    removed = fields.List(fields.Nested(DiffElementSchema))
+    changed = fields.List(fields.Nested(DiffElementSchema))
+
+
 class DiffSchema(OpenSchema):
     old = fields.String(required=True)
     new = fields.String(required=True)
-    files = fields.Dict(required=True)
+    files = fields.List(fields.Nested(DiffFileSchema), required=True)
 
 
 class PreviewCaseSchema(OpenSchema):
@@ -106,7 +119,7 @@ FILE_ANSWER = {"200": {"description": "the file as stored", "content": {
 
 def _version(v: ProcessVersion, current_key: str | None) -> dict[str, Any]:
     return {"key": v.key, "process_id": v.process_id, "author": v.author, "note": v.note,
-            "created_at": iso(v.created_at), "deployed_at": iso(v.deployed_at), "deployed_by": v.deployed_by,
+            "created_at": v.created_at, "deployed_at": v.deployed_at, "deployed_by": v.deployed_by,
             "files": sorted(v.files), "current": v.key == current_key}
 
 

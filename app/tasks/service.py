@@ -165,5 +165,5 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
     out = present.work_item(SimpleNamespace(**done), now)
     out["case_status"] = progress.status
     out["next"] = [{"id": r["id"], "element_id": r["element_id"], "name": r["name"], "team": r["team_code"],
-                    "due_at": present.iso(r["due_at"])} for r in progress.new_items]
+                    "due_at": r["due_at"]} for r in progress.new_items]
     return out

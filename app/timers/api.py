@@ -13,7 +13,7 @@ from app.auth.permissions import caller
 from app.cases.schemas import CodeNameSchema, PageArgsSchema, PageSchema, WorkItemReadSchema
 from app.errors import Invalid
 from app.extensions import db
-from app.fields import Moment, Str
+from app.fields import LocalTime, Moment, Str
 from app.http import json_body, load, query
 from app.timers import desk
 
@@ -39,7 +39,7 @@ class StepSchema(OpenSchema):
     team = fields.Nested(CodeNameSchema, allow_none=True)
     assignee = fields.String(allow_none=True)
     state = fields.String(required=True)
-    due_at = fields.String(allow_none=True)
+    due_at = LocalTime(allow_none=True)
 
 
 class EscalationSchema(WorkItemReadSchema):
@@ -58,7 +58,7 @@ class TimerErrorSchema(OpenSchema):
     case_status = fields.String(required=True)
     element_id = fields.String(allow_none=True)
     message = fields.String(allow_none=True)
-    at = fields.String(allow_none=True)
+    at = LocalTime(allow_none=True)
     late_seconds = fields.Integer(required=True)
     late = fields.String(required=True)
 

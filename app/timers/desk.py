@@ -69,7 +69,7 @@ def _present(row: Any, now: datetime) -> dict[str, Any]:
                step=({"id": row.step_id, "element_id": row.step_element_id, "name": row.step_name,
                       "lane": row.step_lane, "team_kinds": list(team_kinds_for(row.step_lane, row.step_team_kind)),
                       "team": present.team_ref(row.step_team_code, row.step_team_name),
-                      "assignee": row.step_assignee, "state": row.step_state, "due_at": present.iso(row.step_due_at)}
+                      "assignee": row.step_assignee, "state": row.step_state, "due_at": row.step_due_at}
                      if row.step_id is not None else None),
                **_late(reference, now))
     return out
@@ -91,7 +91,7 @@ def list_escalations(principal: Principal, page: int, per_page: int) -> dict[str
                cases_t.c.error_at).where(cases_t.c.error_at.is_not(None)).order_by(cases_t.c.error_at)
     ).all()
     errors = [{"kind": "error", "case_no": r.case_no, "case_status": r.status, "element_id": r.error_element,
-               "message": r.error_message, "at": present.iso(r.error_at), **_late(r.error_at, now)} for r in failed]
+               "message": r.error_message, "at": r.error_at, **_late(r.error_at, now)} for r in failed]
     return {"items": [_present(r, now) for r in rows], "total": total, "page": page, "per_page": per_page,
             "errors": errors}
 
