@@ -162,8 +162,10 @@ print(result.timers, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 def timer_worker_peak_mib(url: str) -> tuple[int, float]:
     """Timers fired and peak memory of a sweep as its own process (its own rusage, not its siblings')."""
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
-    out = subprocess.run([sys.executable, "-c", TICK_AND_REPORT], cwd=REPO, env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+    done = subprocess.run([sys.executable, "-c", TICK_AND_REPORT], cwd=REPO, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the timer sweep failed:\n{done.stderr[-3000:]}")
+    out = done.stdout.split()
     return int(out[-2]), int(out[-1]) / 1024
 
 
