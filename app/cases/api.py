@@ -38,8 +38,8 @@ class Cases(MethodView):
         data = load(_create_schema, payload)
         ignored = sorted(k for k in payload if k not in _create_schema.fields)
         case_no, created = service.open_case(principal, data, ignored)
+        body = service.intake_answer(principal, case_no)  # read in the same transaction: no second one
         db.session.commit()
-        body = service.intake_answer(principal, case_no)
         return body, (201 if created else 200), {"Location": url_for("api_cases.Case", case_no=case_no)}
 
     @operation(blp, ok={200: CasePageSchema}, errors=(*COMMON, 400, 422), query=CaseFilterSchema,

@@ -4,8 +4,10 @@ On PostgreSQL every statement is a round trip to the server; saving a completion
 (the work item, the case under its lock, the steps that stopped waiting, the new ones, the event) costs five of
 them on top of reading the item. Here they are data-modifying CTEs of one statement, each later part written
 only when the parts before it matched (the item was in the state the change starts from, the case still at
-the lock version read), so a refused save writes nothing and says which part refused. SQLite has no
-data-modifying CTEs and no network: it runs the same changes as separate statements (unit.py).
+the lock version read); the answer says which part refused, the unit raises, and the caller's rollback
+discards whatever matched. A row takes one change per statement (the unit refuses two), and the steps that
+stopped waiting are cancelled except the items this save changes. SQLite has no data-modifying CTEs and no
+network: it runs the same changes as separate statements (unit.py).
 """
 from __future__ import annotations
 

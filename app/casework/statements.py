@@ -56,8 +56,10 @@ CORRECT_TIMER_INDEX = update(cases_t).where(cases_t.c.id == bindparam("b_id")).v
 INSERT_CASE = insert(cases_t).returning(cases_t.c.id)
 INSERT_EVENT = insert(events_t)
 INSERT_ITEMS = insert(items_t).returning(items_t.c.id, sort_by_parameter_order=True)
+# Steps that stopped waiting, except the items this save changes (their change says what they are).
 CANCEL_ITEMS = update(items_t).where(
-    _in_case, items_t.c.task_id.in_(bindparam("b_tasks", expanding=True)), _open
+    _in_case, items_t.c.task_id.in_(bindparam("b_tasks", expanding=True)), _open,
+    items_t.c.id.not_in(bindparam("b_changed", expanding=True))
 ).values(state="cancelled", completed_at=bindparam("completed_at")).returning(items_t.c.id)
 ITEM_IDS_OF_TASKS = select(items_t.c.id, items_t.c.task_id).where(
     _in_case, items_t.c.task_id.in_(bindparam("b_tasks", expanding=True)))
@@ -75,6 +77,10 @@ _CHANGES: dict[str, tuple[Callable[[Param], list[Any]], Callable[[Param], dict[s
                lambda p: {"state": "claimed", "assignee": p("assignee"), "claimed_at": p("claimed_at")}),
     "move": (lambda p: [items_t.c.id == p("b_item"), _open],
              lambda p: {"team_code": p("team_code"), "state": "open", "assignee": None, "claimed_at": None}),
+    # Another team and one of its members at once (one change: a row takes one change per save).
+    "move_to_person": (lambda p: [items_t.c.id == p("b_item"), _open],
+                       lambda p: {"team_code": p("team_code"), "state": "claimed", "assignee": p("assignee"),
+                                  "claimed_at": p("claimed_at")}),
     "limit": (lambda p: [items_t.c.id == p("b_item"), _open], lambda p: {"due_at": p("due_at")}),
 }
 

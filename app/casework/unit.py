@@ -110,6 +110,9 @@ class CaseUnit:
         """One of the named work-item changes (statements.ITEM_CHANGES); ``refused`` is the 409's message
         when the item is no longer in the state the change starts from. ``finishes``: the task this change
         closes itself (a completion), so the save need not cancel it."""
+        if any(queued["b_item"] == item_id for _c, queued, _r in self._changes):
+            # PostgreSQL's one-statement save applies one change per row; a second would be skipped silently.
+            raise RuntimeError(f"work item {item_id} has a change in this unit already: combine them")
         self._changes.append((change, {"b_item": item_id, **values}, refused))
         if finishes is not None:
             self._finished.add(finishes)
@@ -206,7 +209,8 @@ class CaseUnit:
                 raise Conflict(STALE, code="case_changed")
             if plan.gone:
                 saved.cancelled = list(db.session.execute(sql.CANCEL_ITEMS, {
-                    "b_case": self.case.id, "b_tasks": plan.gone, "completed_at": self.now}).scalars())
+                    "b_case": self.case.id, "b_tasks": plan.gone, "completed_at": self.now,
+                    "b_changed": [values["b_item"] for _c, values, _r in self._changes]}).scalars())
             if saved.new_items:
                 ids = db.session.execute(sql.INSERT_ITEMS, saved.new_items).scalars().all()
                 for row, item_id in zip(saved.new_items, ids, strict=True):

@@ -6,7 +6,7 @@ One transaction, one audit event."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -102,8 +102,17 @@ class Step:
 
 
 STALE = "the work item changed meanwhile; reload it"
-# What an action did to the step: the changed fields (for the answer) and what the audit event says.
-Outcome = tuple[dict[str, Any], dict[str, Any]]
+
+
+@dataclass
+class Outcome:
+    """What an action did: the step's changed fields (for the answer), what the work item's own audit event
+    says (its summary's target and its data), and what the desk reports (team, assignee, due_at)."""
+
+    changes: dict[str, Any]
+    target: str = ""
+    event: dict[str, Any] = field(default_factory=dict)
+    desk: dict[str, Any] = field(default_factory=dict)
 
 
 def _assign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
@@ -111,33 +120,39 @@ def _assign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Princip
     check_assignee(username, step.team_code, step.lane)
     assert step.id is not None
     unit.change_item("assign", step.id, STALE, assignee=username, claimed_at=unit.now)
-    return {"state": "claimed", "assignee": username, "claimed_at": unit.now}, {"assignee": username,
-                                                                                  "was": step.assignee}
+    return Outcome({"state": "claimed", "assignee": username, "claimed_at": unit.now}, username,
+                   {"assignee": username, "was": step.assignee}, {"assignee": username})
 
 
 def _reassign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
+    """To another team of the lane's kind, and (given a username) to one of its members at once."""
     if not args.get("team") and not args.get("username"):
         raise Invalid("reassign to a team or a person", {"team": ["give team or username"]})
+    if not args.get("team"):
+        return _assign(unit, step, args, principal)
     assert step.id is not None and step.task_id is not None
-    changes: dict[str, Any] = {}
-    detail: dict[str, Any] = {}
-    team_code = step.team_code
-    if args.get("team"):
-        team = check_team(args["team"], step.lane, step.team_code)
-        if team.code != step.team_code:
-            with engine_refusals():
-                move_team(unit.run, step.task_id, step.team_code, team.code)
-            unit.change_item("move", step.id, STALE, team_code=team.code)
-            changes = {"team_code": team.code, "team_name": team.name, "state": "open", "assignee": None,
-                       "claimed_at": None}
-        team_code = team.code
-        detail.update({"from": step.team_code, "to": team.code, "team": team.code})
-    if args.get("username"):
-        check_assignee(args["username"], team_code, step.lane)
-        unit.change_item("assign", step.id, STALE, assignee=args["username"], claimed_at=unit.now)
-        changes.update(state="claimed", assignee=args["username"], claimed_at=unit.now)
-        detail["assignee"] = args["username"]
-    return changes, detail
+    team = check_team(args["team"], step.lane, step.team_code)
+    username = args.get("username")
+    if username:
+        check_assignee(username, team.code, step.lane)
+    desk = {"team": team.code, **({"assignee": username} if username else {})}
+    if team.code == step.team_code:
+        if username:
+            outcome = _assign(unit, step, args, principal)
+            return Outcome(outcome.changes, outcome.target, outcome.event, desk)
+        return Outcome({}, desk=desk)
+    with engine_refusals():
+        move_team(unit.run, step.task_id, step.team_code, team.code)
+    changes: dict[str, Any] = {"team_code": team.code, "team_name": team.name}
+    if username:
+        unit.change_item("move_to_person", step.id, STALE, team_code=team.code, assignee=username,
+                         claimed_at=unit.now)
+        changes.update(state="claimed", assignee=username, claimed_at=unit.now)
+    else:
+        unit.change_item("move", step.id, STALE, team_code=team.code)
+        changes.update(state="open", assignee=None, claimed_at=None)
+    event = {"from": step.team_code, "to": team.code, **({"assignee": username} if username else {})}
+    return Outcome(changes, team.name, event, desk)
 
 
 def _extend(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
@@ -147,8 +162,9 @@ def _extend(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Princip
     with engine_refusals():
         unit.run.extend(step.task_id, due_at)
     unit.change_item("limit", step.id, STALE, due_at=due_at)
-    return {"due_at": due_at}, {"from": present.iso(step.due_at), "to": present.iso(due_at),
-                                "due_at": present.iso(due_at)}
+    written = present.iso(due_at) or ""
+    return Outcome({"due_at": due_at}, written, {"from": present.iso(step.due_at), "to": written},
+                   {"due_at": written})
 
 
 def _take_over(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
@@ -158,11 +174,11 @@ def _take_over(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Prin
                       {"action": ["remind, extend or reassign to another team of the same kind instead"]})
     assert step.id is not None
     unit.change_item("assign", step.id, STALE, assignee=principal.username, claimed_at=unit.now)
-    return {"state": "claimed", "assignee": principal.username, "claimed_at": unit.now}, {}
+    return Outcome({"state": "claimed", "assignee": principal.username, "claimed_at": unit.now})
 
 
 def _remind(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
-    return {}, {}
+    return Outcome({})
 
 
 Action = Callable[[CaseUnit, Step, dict[str, Any], Principal], Outcome]
@@ -170,8 +186,9 @@ ACTIONS: dict[str, Action] = {"assign": _assign, "reassign": _reassign, "extend"
                               "take_over": _take_over, "remind": _remind}
 ACTION_NAMES = {"assign": "指派", "remind": "提醒承办人", "reassign": "改派", "extend": "延期", "take_over": "接手办理"}
 ESCALATION_ACTIONS = ("remind", "reassign", "extend", "take_over")
-# A work item's own routes, and the event each records.
-ITEM_EVENTS = {"assign": "task.assigned", "reassign": "task.reassigned", "extend": "task.extended"}
+# A work item's own routes: the event each records and how its summary joins the step and the target.
+ITEM_EVENTS = {"assign": ("task.assigned", "→"), "reassign": ("task.reassigned", "→"),
+               "extend": ("task.extended", "至")}
 
 
 def _case_of(row: Any) -> CaseRef:
@@ -189,14 +206,14 @@ def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str,
     step = Step(row.id, row.task_id, row.name, row.element_id, row.lane, row.team_code, row.team_name,
                 row.assignee, row.state, row.due_at)
     unit = CaseUnit(_case_of(row))
-    changes, detail = ACTIONS[action](unit, step, args, principal)
-    if not changes:
+    outcome = ACTIONS[action](unit, step, args, principal)
+    if not outcome.changes:
         return present.work_item(row)  # already so: nothing to record
-    target = detail.get("assignee") or detail.get("to") or detail.get("due_at")
-    unit.record(ITEM_EVENTS[action], f"督办{ACTION_NAMES[action]}：{row.name} → {target}",
-                {"work_item": item_id, "element_id": row.element_id, **detail}, principal.username)
+    kind, joined_by = ITEM_EVENTS[action]
+    unit.record(kind, f"督办{ACTION_NAMES[action]}：{row.name} {joined_by} {outcome.target}",
+                {"work_item": item_id, "element_id": row.element_id, **outcome.event}, principal.username)
     unit.save()
-    return present.work_item(SimpleNamespace(**{**row._mapping, **changes}))
+    return present.work_item(SimpleNamespace(**{**row._mapping, **outcome.changes}))
 
 
 def act_on_escalation(principal: Principal, escalation: Any, action: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -209,15 +226,11 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
                        code="step_closed")
     note = args.get("note") or ""
     unit = CaseUnit(_case_of(escalation))
-    # The desk's reassign names a team, a person, or both; a person alone is an assignment.
-    only_person = action == "reassign" and not args.get("team") and args.get("username")
-    action_fn: Action = ACTIONS["assign" if only_person else action]
-    _changes, detail = action_fn(unit, step, args, principal)
-    detail = {"note": note, **{k: v for k, v in detail.items() if k in ("team", "assignee", "due_at")}}
+    detail = {"note": note, **ACTIONS[action](unit, step, args, principal).desk}
     form = bundle_for(escalation.process_version).form(escalation.form_file) or {}
     with engine_refusals():
         unit.run.complete(escalation.task_id, forms.prepare(form, {"action": action, "note": note}))
-    unit.change_item("complete", escalation.id, f"this escalation is {escalation.state} already",
+    unit.change_item("complete", escalation.id, "this escalation was closed meanwhile; reload the desk",
                      finishes=escalation.task_id, assignee=principal.username, completed_at=unit.now,
                      completed_by=principal.username, result_data={"action": action, **detail})
     unit.record(f"escalation.{action}", f"督办{ACTION_NAMES[action]}：{step.name}",

@@ -106,3 +106,17 @@ def test_actions_on_a_step_that_finished_meanwhile(clients, escalated):
     assert clients("supervisor").post(f"/escalations/{esc['id']}/remind").status_code == 200
     assert clients("supervisor").post(f"/escalations/{esc['id']}/dance").status_code == 404
     assert clients("supervisor").post("/escalations/999999/remind").status_code == 404
+
+
+def test_reassign_to_another_team_and_one_of_its_members_at_once(clients, escalated):
+    first, _ = escalated
+    esc = next(i for i in desk(clients)["items"] if i["case_no"] == first)
+    resp = clients("supervisor").post(f"/escalations/{esc['id']}/reassign",
+                                      json={"team": "ms-xiuzhou-wangjiangjing", "username": "wangjiangjing"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["team"] == "ms-xiuzhou-wangjiangjing" and resp.json()["assignee"] == "wangjiangjing"
+    step = clients("wangjiangjing").get(f"/tasks/{esc['step']['id']}").json()
+    assert step["team"]["code"] == "ms-xiuzhou-wangjiangjing"
+    assert step["state"] == "claimed" and step["assignee"] == "wangjiangjing"
+    event = clients("supervisor").get(f"/cases/{first}/events", params={"per_page": 100}).json()["items"][-1]
+    assert event["kind"] == "escalation.reassign" and event["data"]["assignee"] == "wangjiangjing"
