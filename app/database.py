@@ -68,6 +68,14 @@ def configure_engine(app: Flask, engine: Engine) -> None:
             _writers.release()
 
 
+def execute(statement: Any, params: Any = None) -> Any:
+    """A Core statement on the session's connection, in its transaction. The hot path's statements are all
+    Core: this skips the ORM session's per-statement machinery (a fifth of a request's time on SQLite)."""
+    from app.extensions import db
+
+    return db.session.connection().execute(statement, params)
+
+
 def affected(result: Any) -> int:
     """Rows changed by an UPDATE/DELETE (the optimistic-lock and state checks read this)."""
     return int(result.rowcount)

@@ -25,11 +25,15 @@ def tables_written(statement: str) -> set[str]:
     return {m.group(2).lower() for m in WRITE.finditer(statement)} - NOT_TABLES
 
 
+# Helpers that only pass a statement on: its author is the module that called them.
+PASS_THROUGH = frozenset({"app.database"})
+
+
 def issuing_module() -> str | None:
     frame = sys._getframe(2)
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
-        if name == "app" or name.startswith("app."):
+        if (name == "app" or name.startswith("app.")) and name not in PASS_THROUGH:
             return str(name)
         frame = frame.f_back  # type: ignore[assignment]
     return None

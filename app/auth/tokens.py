@@ -20,6 +20,7 @@ from app.auth.audit import real_now
 from app.auth.models import ApiToken, User
 from app.auth.principal import Principal
 from app.auth.service import get_user, principals
+from app.database import execute
 from app.errors import Invalid, NotFound
 from app.extensions import db
 
@@ -100,7 +101,7 @@ _uses = _UseNotes()
 
 
 def resolve(token: str) -> Principal | None:
-    row = db.session.execute(_RESOLVE, {"b_hash": hash_token(token)}).first()
+    row = execute(_RESOLVE, {"b_hash": hash_token(token)}).first()
     if row is None or (row.expires_at is not None and row.expires_at <= real_now()):
         return None
     principal = principals.get(row.user_id, row.auth_version)

@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 
 from app.casework import statements as sql
 from app.casework.models import OPEN_STATES
-from app.extensions import db
+from app.database import execute
 from app.types import UTCDateTime
 
 ITEM_COLUMNS = [c.name for c in sql.items_t.c if c.name != "id"]
@@ -130,7 +130,7 @@ def run(save: Save) -> Outcome:
                    "ev_kind": save.event["kind"], "ev_summary": save.event["summary"], "ev_data": save.event["data"]})
     if save.gone:
         params.update(gone=save.gone, changed_ids=[values["b_item"] for _n, values in save.changes] or [0])
-    row = db.session.execute(statement, params).one()
+    row = execute(statement, params).one()
     return Outcome(changes_matched=[getattr(row, f"change_{i}") == 1 for i in range(len(save.changes))],
                    saved=bool(row.saved), cancelled=list(row.cancelled or []),
                    created={k: int(v) for k, v in (row.created or {}).items()})

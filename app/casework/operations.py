@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.casework import statements as sql
 from app.casework.unit import CaseRef, CaseUnit, Saved
+from app.database import execute
 from app.engine import CaseRun, EngineError, ProcessBundle, TaskNotReady
 from app.errors import Conflict, Invalid
 from app.extensions import db
@@ -43,7 +44,7 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
     now: datetime = row["opened_at"]
     try:
         with db.session.begin_nested():
-            case_id = db.session.execute(sql.INSERT_CASE.values(**row)).scalar_one()
+            case_id = execute(sql.INSERT_CASE.values(**row)).scalar_one()
     except IntegrityError:
         return None
     case_no = case_number(now, case_id)
@@ -87,7 +88,7 @@ def fire_timers(case_id: int, now: datetime) -> int:
     fired = run.fire_timers()
     if not fired:
         # Nothing was due after all (the row's time was stale): correct the index, no state changed.
-        db.session.execute(sql.CORRECT_TIMER_INDEX, {"b_id": case_id, "next_timer_at": run.snapshot().next_timer_at})
+        execute(sql.CORRECT_TIMER_INDEX, {"b_id": case_id, "next_timer_at": run.snapshot().next_timer_at})
         return 0
     unit.fired(fired)
     unit.record("timer.fired", "计时器触发：" + "、".join(f.name for f in fired),

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from app.casework import one_statement
 from app.casework import statements as sql
 from app.casework.rows import case_status, item_row
-from app.database import affected
+from app.casework.warm import warm
+from app.database import affected, execute
 from app.engine import CaseRun, FiredTimer, Snapshot, clock
 from app.errors import Conflict
 from app.extensions import db
@@ -81,7 +82,7 @@ class CaseUnit:
 
     @classmethod
     def load(cls, case_id: int, now: datetime | None = None) -> CaseUnit:
-        row = db.session.execute(
+        row = execute(
             select(sql.cases_t.c.id, sql.cases_t.c.case_no, sql.cases_t.c.status, sql.cases_t.c.lock_version,
                    sql.cases_t.c.process_version, sql.cases_t.c.workflow_state).where(sql.cases_t.c.id == case_id)
         ).one()
@@ -101,7 +102,8 @@ class CaseUnit:
         if self._run is None:
             if self.case.lock_version is None or self.case.workflow_state is None or not self.case.process_version:
                 raise RuntimeError("this unit was read without its workflow")
-            self._run = CaseRun.resume(bundle_for(self.case.process_version), self.case.workflow_state)
+            state = self.case.workflow_state
+            self._run = warm.take(state) or CaseRun.resume(bundle_for(self.case.process_version), state)
             self._waiting_before = self._run.ready_task_ids()
         return self._run
 
@@ -147,8 +149,12 @@ class CaseUnit:
             raise RuntimeError("a change without an audit event")
         plan = self._plan()
         if db.session.get_bind().dialect.name == "postgresql" and not self._restated and self._parked is None:
-            return self._save_in_one_statement(plan)
-        return self._save_in_steps(plan)
+            saved = self._save_in_one_statement(plan)
+        else:
+            saved = self._save_in_steps(plan)
+        if self._run is not None and plan.case_values is not None:
+            warm.keep(plan.case_values["workflow_state"], self._run)
+        return saved
 
     def _plan(self) -> _Plan:
         """What the workflow implies for the case row and its work items (nothing written yet)."""
@@ -199,20 +205,20 @@ class CaseUnit:
 
     def _save_in_steps(self, plan: _Plan) -> Saved:
         for change, values, refused in self._changes:
-            if affected(db.session.execute(sql.ITEM_CHANGES[change], values)) != 1:
+            if affected(execute(sql.ITEM_CHANGES[change], values)) != 1:
                 raise Conflict(refused, code="not_open")
         saved = plan.saved
         data = self._event_data(plan)
         if plan.case_values is not None:
             statement = sql.SAVE_CASE.values(**self._case_values) if self._case_values else sql.SAVE_CASE
-            if affected(db.session.execute(statement, plan.case_values)) != 1:
+            if affected(execute(statement, plan.case_values)) != 1:
                 raise Conflict(STALE, code="case_changed")
             if plan.gone:
-                saved.cancelled = list(db.session.execute(sql.CANCEL_ITEMS, {
+                saved.cancelled = list(execute(sql.CANCEL_ITEMS, {
                     "b_case": self.case.id, "b_tasks": plan.gone, "completed_at": self.now,
                     "b_changed": [values["b_item"] for _c, values, _r in self._changes]}).scalars())
             if saved.new_items:
-                ids = db.session.execute(sql.INSERT_ITEMS, saved.new_items).scalars().all()
+                ids = execute(sql.INSERT_ITEMS, saved.new_items).scalars().all()
                 for row, item_id in zip(saved.new_items, ids, strict=True):
                     row["id"] = item_id
                 data["next"] = [{"work_item": r["id"], "element_id": r["element_id"], "name": r["name"],
@@ -222,8 +228,8 @@ class CaseUnit:
         elif self._parked is not None:
             self._save_parked(self._parked)
         for values in self._restated:
-            db.session.execute(sql.RESTATE_ITEM, values)
-        db.session.execute(sql.INSERT_EVENT, self._event_row(data))
+            execute(sql.RESTATE_ITEM, values)
+        execute(sql.INSERT_EVENT, self._event_row(data))
         return saved
 
     def _save_in_one_statement(self, plan: _Plan) -> Saved:
@@ -249,7 +255,7 @@ class CaseUnit:
 
     def _save_parked(self, parked: dict[str, Any]) -> None:
         lock = self._lock()
-        changed = affected(db.session.execute(sql.PARK_CASE, {
+        changed = affected(execute(sql.PARK_CASE, {
             "b_id": self.case.id, "b_lock": lock, "lock_version": lock + 1, "updated_at": self.now,
             "error_at": self.now, **parked}))
         if changed != 1:
@@ -260,6 +266,6 @@ class CaseUnit:
         covered = sorted({t for f in self._fired for t in f.covered_task_ids})
         if not covered:
             return {}
-        ids = {r.task_id: r.id for r in db.session.execute(
+        ids = {r.task_id: r.id for r in execute(
             sql.ITEM_IDS_OF_TASKS, {"b_case": self.case.id, "b_tasks": covered})}
         return {f.element_id: next((ids[t] for t in f.covered_task_ids if t in ids), None) for f in self._fired}

@@ -12,6 +12,7 @@ from app.cases import present
 from app.casework import operations
 from app.casework.models import OPEN_STATES, Case, WorkItem, is_open
 from app.casework.unit import CaseRef, CaseUnit
+from app.database import execute
 from app.engine import clock
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -78,7 +79,7 @@ _ITEM = {False: _item_statement(False), True: _item_statement(True)}
 
 
 def load_item(principal: Principal, item_id: int, *, with_case: bool = False) -> Any:
-    row = db.session.execute(_ITEM[with_case], {"b_item": item_id}).first()
+    row = execute(_ITEM[with_case], {"b_item": item_id}).first()
     # Another team's item is indistinguishable from a missing one, whatever the request carried.
     if row is None or not policy.can_work_on(principal, row.team_code):
         raise NotFound(f"no work item {item_id}")

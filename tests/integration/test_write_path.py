@@ -111,3 +111,26 @@ def test_no_get_request_writes(app, server, clients, tokens):
     assert len(called) >= 20 and sum(1 for _p, status in called if status == 200) >= 15, called
     writes = [(s.module, s.sql.split("\n")[0][:120]) for s in statements if s.tables]
     assert writes == [], writes
+
+
+def test_the_workflow_kept_warm_is_the_one_the_database_holds(app, clients, sql):
+    from app.casework.warm import warm
+    from app.engine import CaseRun
+    from app.versions.service import bundle_for
+
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    state, version = sql("SELECT workflow_state, process_version FROM cases WHERE case_no = :no", no=no)[0]
+    state = bytes(state)
+    with app.app_context():
+        kept = warm.take(state)
+        assert kept is not None, "the save left its workflow warm"
+        assert kept.dump() == state, "and it is exactly what the database holds"
+        assert kept.ready_task_ids() == CaseRun.resume(bundle_for(version), state).ready_task_ids()
+        assert warm.take(state) is None, "taken, not shared"
+        warm.keep(state, kept)
+    # A refused completion leaves the stored state and the warm workflow as they were.
+    item = open_item(clients, "gaozhao", no)
+    assert clients("gaozhao").post(f"/tasks/{item['id']}/complete", json={"data": {"result": "x"}}).status_code == 422
+    act(clients, "gaozhao", no, {"result": "resolved"})
+    assert sql("SELECT status FROM cases WHERE case_no = :no", no=no)[0][0] == "callback"
