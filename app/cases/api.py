@@ -29,7 +29,7 @@ _create_schema = CaseCreateSchema()
 
 @blp.route("/cases")
 class Cases(MethodView):
-    @operation(blp, ok={201: CaseReadSchema, 200: CaseReadSchema}, errors=(*COMMON, 400, 413, 422),
+    @operation(blp, ok={201: CaseReadSchema, 200: CaseReadSchema}, errors=(*COMMON, 400, 413, 422, 503),
                body=CaseCreateSchema, summary="Open a case (idempotent on channel + external_ref)")
     @permissions.api(policy.can_open_case)
     def post(self) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import text
 
 from tests.flows import new_case
 
@@ -154,3 +155,22 @@ def test_case_lists_filter_and_page(clients):
     assert sup.get("/cases/MS00000000000000").status_code == 404
     # a caseworker sees the cases their team works on, not the others
     assert clients("gaozhao").get("/cases").json()["total"] == 0
+
+
+def test_without_a_deployed_version_intake_says_so_and_stores_nothing(app, clients, sql):
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.execute(text("DELETE FROM process_versions"))
+        db.session.commit()
+    resp = clients("intake").post("/cases", json={"channel": "110", "external_ref": "NO-VERSION-1",
+                                                  "description": "路面有碎玻璃"})
+    assert resp.status_code == 503, resp.text
+    assert resp.json()["error"]["code"] == "no_process_deployed"
+    assert "processes deploy" in resp.json()["error"]["message"]
+    assert sql("SELECT count(*) FROM cases")[0][0] == 0
+    result = app.test_cli_runner().invoke(args=["processes", "deploy"])
+    assert result.exit_code == 0 and "deployed: appeal" in result.output, result.output
+    again = clients("intake").post("/cases", json={"channel": "110", "external_ref": "NO-VERSION-1",
+                                                   "description": "路面有碎玻璃"})
+    assert again.status_code == 201, again.text
