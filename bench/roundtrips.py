@@ -19,8 +19,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-from bench.engine import STEPS  # noqa: E402
+from client import STEPS  # noqa: E402
+from fresh import fresh_database, make_app  # noqa: E402
 
 
 class Counter:
@@ -50,36 +52,12 @@ class Counter:
 
 
 def measure(url: str, lifecycles: int) -> dict[str, Any]:
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    from app import create_app
-    from app.auth.service import get_user
-    from app.auth.tokens import issue_token
-    from app.demo.loader import load_demo
     from app.extensions import db
-    from config import Config
 
-    class RoundTripConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        SERVER_TIMING = False
-
-    app = create_app(RoundTripConfig)
+    app = make_app(url, SERVER_TIMING=False)
+    tokens = fresh_database(app, "round trips")
     with app.app_context():
-        if url.startswith("postgresql"):
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        upgrade()
-        load_demo(app.config["PROCESSES_DIR"])
-        tokens = {}
-        for name in ("intake", "dispatcher", "gaozhao", "court", "callback"):
-            user = get_user(name)
-            assert user is not None
-            tokens[name], _row = issue_token(user, "round trips")
-        db.session.commit()
         counter = Counter(db.engine)
-    who = {"Task_route": "dispatcher", "Task_handle": "gaozhao", "Task_mediate": "gaozhao",
-           "Task_judicial": "court", "Task_callback": "callback"}
     client = app.test_client()
     per: dict[str, list[tuple[int, int]]] = {}
 
@@ -95,11 +73,11 @@ def measure(url: str, lifecycles: int) -> dict[str, Any]:
         case = counted("open", "intake", "POST", "/api/v1/cases", {
             "channel": "12345", "external_ref": f"rt-{n}", "description": "物流平台拖欠运费",
             "reporter": {"name": "谢师傅", "phone": "13800138000"}})
-        for element_id, data in STEPS:
+        for user, element_id, data in STEPS:
             items = client.get(f"/api/v1/tasks?case_no={case['case_no']}",
-                               headers={"Authorization": f"Bearer {tokens[who[element_id]]}"}).get_json()["items"]
+                               headers={"Authorization": f"Bearer {tokens[user]}"}).get_json()["items"]
             item = next(i for i in items if i["element_id"] == element_id)
-            counted(f"complete:{element_id}", who[element_id], "POST", f"/api/v1/tasks/{item['id']}/complete",
+            counted(f"complete:{element_id}", user, "POST", f"/api/v1/tasks/{item['id']}/complete",
                     {"data": data})
         if n == 0:
             per.clear()

@@ -30,6 +30,7 @@ import engine as raw_engine  # noqa: E402
 import loader  # noqa: E402
 import roundtrips  # noqa: E402
 import sweep as sweep_bench  # noqa: E402
+from fresh import fresh_database, make_app  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 VENV_BIN = Path(sys.executable).parent
@@ -54,39 +55,13 @@ def summarise(samples: dict[str, list[list[float]]]) -> dict[str, Any]:
     return out
 
 
-def make_app(url: str) -> Any:
-    from app import create_app
-    from config import Config
-
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-
-    return create_app(BenchConfig)
-
-
 def prepare(url: str, workdir: Path) -> Path:
     """A fresh, migrated database with the demo teams and users; returns a file of bearer tokens."""
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    from app.auth.service import get_user
-    from app.auth.tokens import issue_token
-    from app.demo.loader import load_demo
     from app.extensions import db
 
     app = make_app(url)
+    tokens = fresh_database(app, "benchmark")
     with app.app_context():
-        if url.startswith("postgresql"):
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        upgrade()
-        load_demo(app.config["PROCESSES_DIR"])
-        tokens = {}
-        for name in ("intake", "dispatcher", "gaozhao", "court", "callback"):
-            user = get_user(name)
-            assert user is not None
-            tokens[name], _row = issue_token(user, "benchmark")
-        db.session.commit()
         db.engine.dispose()
     path = workdir / "tokens.json"
     path.write_text(json.dumps(tokens))
