@@ -74,7 +74,7 @@ def public(view: View) -> View:
 
 def caller() -> Principal:
     """The principal the route's permission admitted."""
-    principal = current_principal() if "principal" not in g else g.principal
+    principal = current_principal()
     if principal is None:
         raise ApiError(401, "sign in or send 'Authorization: Bearer <token>'")
-    return cast(Principal, principal)
+    return principal

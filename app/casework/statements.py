@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, insert, literal, select, update
+from sqlalchemy import String, bindparam, func, insert, select, update
 
 from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
 from app.types import UTCDateTime
@@ -16,16 +16,11 @@ events_t = CaseEvent.__table__
 _in_case = items_t.c.case_id == bindparam("b_case")
 _open = items_t.c.state.in_(OPEN_STATES)
 
-Param = Callable[..., Any]  # (name, type_=None) -> a bound parameter, or the value itself
+Param = Callable[..., Any]  # (name, type_=None) -> the bound parameter a statement is built with
 
 
 def bound(name: str, type_: Any = None) -> Any:
     return bindparam(name, type_=type_)
-
-
-def given(values: dict[str, Any]) -> Param:
-    """Parameters filled in: for statements composed into one (each gets its own anonymous binds)."""
-    return lambda name, type_=None: literal(values[name], type_) if type_ is not None else values[name]
 
 
 def save_case(p: Param) -> Any:

@@ -41,6 +41,12 @@ class CaseRef:
     process_version: str | None = None
     workflow_state: bytes | None = None
 
+    @classmethod
+    def of_item(cls, row: Any) -> CaseRef:
+        """The case of a work-item row read with (or without) its case's status, lock version and state."""
+        return cls(row.case_id, row.case_no, getattr(row, "case_status", ""), getattr(row, "lock_version", None),
+                   getattr(row, "process_version", None), getattr(row, "workflow_state", None))
+
 
 @dataclass
 class Saved:
@@ -48,7 +54,6 @@ class Saved:
     team_code: str | None = None
     new_items: list[dict[str, Any]] = field(default_factory=list)  # the work-item rows written, with their ids
     cancelled: list[int] = field(default_factory=list)
-    snapshot: Snapshot | None = None
 
 
 @dataclass
@@ -56,6 +61,7 @@ class _Plan:
     saved: Saved
     case_values: dict[str, Any] | None = None
     gone: list[str] = field(default_factory=list)
+    snapshot: Snapshot | None = None
 
 
 @dataclass
@@ -74,7 +80,7 @@ class CaseUnit:
         self._waiting_before: set[str] = set()
         self._changes: list[tuple[str, dict[str, Any], str]] = []
         self._finished: set[str] = set()
-        self._restated: list[dict[str, Any]] = []
+        self._restate = False
         self._event: _Event | None = None
         self._case_values: dict[str, Any] = {}
         self._fired: list[FiredTimer] = []
@@ -121,11 +127,7 @@ class CaseUnit:
 
     def restate_waiting_items(self) -> None:
         """After a move to another version: the open steps take the new version's names, lanes and forms."""
-        for task in self.run.snapshot().ready:
-            self._restated.append({"b_case": self.case.id, "b_task": task.task_id, "name": task.name,
-                                   "lane": task.lane, "process_id": task.process_id,
-                                   "form_file": task.properties.get("formJsonSchemaFilename"),
-                                   "ui_file": task.properties.get("formUiSchemaFilename")})
+        self._restate = True
 
     def set_case_values(self, **values: Any) -> None:
         self._case_values.update(values)
@@ -148,7 +150,7 @@ class CaseUnit:
         if self._event is None:
             raise RuntimeError("a change without an audit event")
         plan = self._plan()
-        if db.session.get_bind().dialect.name == "postgresql" and not self._restated and self._parked is None:
+        if db.session.get_bind().dialect.name == "postgresql" and not self._restate and self._parked is None:
             saved = self._save_in_one_statement(plan)
         else:
             saved = self._save_in_steps(plan)
@@ -188,7 +190,7 @@ class CaseUnit:
             plan.saved.new_items = [item_row(self.case.id, case_no, t, run.bundle, self.now,
                                              escalates.get(t.origin_timer) if t.origin_timer else None)
                                     for t in created]
-        plan.saved.status, plan.saved.team_code, plan.saved.snapshot = status, team_code, snapshot
+        plan.saved.status, plan.saved.team_code, plan.snapshot = status, team_code, snapshot
         return plan
 
     def _event_row(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -227,8 +229,12 @@ class CaseUnit:
                 data["cancelled_items"] = saved.cancelled
         elif self._parked is not None:
             self._save_parked(self._parked)
-        for values in self._restated:
-            execute(sql.RESTATE_ITEM, values)
+        if self._restate and plan.snapshot is not None:
+            for task in plan.snapshot.ready:
+                execute(sql.RESTATE_ITEM, {"b_case": self.case.id, "b_task": task.task_id, "name": task.name,
+                                           "lane": task.lane, "process_id": task.process_id,
+                                           "form_file": task.properties.get("formJsonSchemaFilename"),
+                                           "ui_file": task.properties.get("formUiSchemaFilename")})
         execute(sql.INSERT_EVENT, self._event_row(data))
         return saved
 

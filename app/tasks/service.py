@@ -107,17 +107,12 @@ def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
     return out
 
 
-def _case_of(row: Any) -> CaseRef:
-    return CaseRef(row.case_id, row.case_no, getattr(row, "case_status", ""), getattr(row, "lock_version", None),
-                   getattr(row, "process_version", None), getattr(row, "workflow_state", None))
-
-
 def claim(principal: Principal, item_id: int) -> dict[str, Any]:
     row = load_item(principal, item_id)
     check_decides(principal, row)
     if row.state == "claimed" and row.assignee == principal.username:
         return present.work_item(row)
-    operations.claim(CaseUnit(_case_of(row)), row, principal.username, not_open_message(row))
+    operations.claim(CaseUnit(CaseRef.of_item(row)), row, principal.username, not_open_message(row))
     return present.work_item(load_item(principal, item_id))
 
 
@@ -129,7 +124,7 @@ def release(principal: Principal, item_id: int) -> dict[str, Any]:
         raise Conflict(not_open_message(row), code="not_open")
     if row.assignee != principal.username and not policy.can_supervise(principal):
         raise Conflict(f"claimed by {row.assignee}; only they or a supervisor can release it", code="claimed")
-    operations.release(CaseUnit(_case_of(row)), row, principal.username)
+    operations.release(CaseUnit(CaseRef.of_item(row)), row, principal.username)
     return present.work_item(load_item(principal, item_id))
 
 
@@ -158,7 +153,7 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(problems.items()))
         raise Invalid(f"the form is not complete or not valid: {summary}", problems)
 
-    unit = CaseUnit(_case_of(row))
+    unit = CaseUnit(CaseRef.of_item(row))
     now = unit.now
     progress = operations.complete(unit, row, data, principal.username)
     done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,

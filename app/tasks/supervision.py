@@ -191,11 +191,6 @@ ITEM_EVENTS = {"assign": ("task.assigned", "→"), "reassign": ("task.reassigned
                "extend": ("task.extended", "至")}
 
 
-def _case_of(row: Any) -> CaseRef:
-    return CaseRef(row.case_id, row.case_no, row.case_status, row.lock_version, row.process_version,
-                   row.workflow_state)
-
-
 def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str, Any]) -> dict[str, Any]:
     """A supervisor's action through the work item's own route; answers the item as it is now."""
     row = load_item(principal, item_id, with_case=True)  # 404 first: invisible items stay invisible
@@ -205,7 +200,7 @@ def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str,
         raise Conflict(not_open_message(row), code="not_open")
     step = Step(row.id, row.task_id, row.name, row.element_id, row.lane, row.team_code, row.team_name,
                 row.assignee, row.state, row.due_at)
-    unit = CaseUnit(_case_of(row))
+    unit = CaseUnit(CaseRef.of_item(row))
     outcome = ACTIONS[action](unit, step, args, principal)
     if not outcome.changes:
         return present.work_item(row)  # already so: nothing to record
@@ -225,7 +220,7 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
         raise Conflict("the escalated step is not waiting any more; close the escalation with 'remind'",
                        code="step_closed")
     note = args.get("note") or ""
-    unit = CaseUnit(_case_of(escalation))
+    unit = CaseUnit(CaseRef.of_item(escalation))
     detail = {"note": note, **ACTIONS[action](unit, step, args, principal).desk}
     form = bundle_for(escalation.process_version).form(escalation.form_file) or {}
     with engine_refusals():
