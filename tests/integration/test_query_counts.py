@@ -1,32 +1,21 @@
 """SQL statements per request stay the same as stored cases and list lengths grow (no N+1)."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
-
 from app.extensions import db
 from tests.flows import DISPATCH_GAOZHAO, act, new_case, open_item
+from tests.statements import SUITE_STATEMENTS
 
 
 @contextmanager
 def counting(app) -> Iterator[list[str]]:
-    statements: list[str] = []
-    lock = threading.Lock()
-
-    def record(conn, cursor, statement, params, context, executemany) -> None:
-        with lock:
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    """The SQL the app sent meanwhile, from the recorder of the whole run (tests/statements.py)."""
+    sent: list[str] = []
+    with SUITE_STATEMENTS.recording() as statements:
+        yield sent
+    sent.extend(s.sql for s in statements)
 
 
 def complete_handle_statements(app, clients) -> int:
