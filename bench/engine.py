@@ -77,6 +77,16 @@ def measure_steps(n: int) -> float:
     return statistics.fmean(statistics.median(v) for k, v in per_step.items() if k != "open") * 1000
 
 
+def rate_with_saves(n: int) -> float:
+    """Lifecycles per second with a save+load per step, on their own (for a measurement right beside another)."""
+    bundle = parse_bundle(shipped_files(str(REPO / "processes")))
+    lifecycle_with_saves(bundle, {})  # warm up
+    started = time.perf_counter()
+    for _ in range(max(n, 5)):
+        lifecycle_with_saves(bundle, {})
+    return max(n, 5) / (time.perf_counter() - started)
+
+
 def measure(n: int) -> dict[str, Any]:
     bundle = parse_bundle(shipped_files(str(REPO / "processes")))
     for _ in range(5):  # warm up
