@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_login import UserMixin, current_user
 from sqlalchemy import select
 
+from app import moments
 from app.auth import sessions
+from app.auth.models import User
 from app.auth.principal import Principal
 from app.extensions import babel, csrf, db, login_manager
 from app.moments import SHANGHAI, local_iso
@@ -76,6 +78,21 @@ def status_names() -> dict[str, str]:
             "returned_to_police": _("returned to police")}
 
 
+def channel_names() -> dict[str, str]:
+    return {"110": _("110 police transfer"), "12345": _("12345 hotline"), "online": _("online post"),
+            "market": _("market centre"), "walk_in": _("walk-in")}
+
+
+def person(username: str | None) -> str:
+    """A person's name for a page (pages show names, not usernames); all names are read once per request."""
+    if not username:
+        return ""
+    if "person_names" not in g:
+        g.person_names = dict(db.session.execute(select(User.username, User.display_name)).all())
+    name: str = g.person_names.get(username) or username
+    return name
+
+
 def team_names(principal: Principal | None) -> list[str]:
     if principal is None or not principal.teams:
         return []
@@ -100,7 +117,14 @@ def init_web(app: Flask) -> None:
 
         principal = session_principal()
         return {"when": when, "iso": local_iso, "current_locale": str(get_locale()), "principal": principal,
-                "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names()}
+                "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names(),
+                "channel_names": channel_names(), "person": person}
+
+    @app.template_filter("localtime")
+    def _localtime(value: str | None) -> str:
+        """An RFC 3339 text (as answers and stored data keep times) in the page's time zone."""
+        when = moments.parse(value or "")
+        return format_datetime(when, "yyyy-MM-dd HH:mm") if when is not None else (value or "")
 
     @app.before_request
     def _remember_lang() -> None:

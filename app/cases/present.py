@@ -41,6 +41,8 @@ def work_item(row: Any, now: datetime | None = None) -> dict[str, Any]:
         "created_at": row.created_at,
         "completed_at": row.completed_at,
         "completed_by": row.completed_by,
+        "round": getattr(row, "round", None) or 1,
+        "reminder": getattr(row, "reminder", None) if open_ else None,
     }
 
 

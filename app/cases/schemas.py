@@ -75,6 +75,12 @@ class CaseErrorSchema(OpenSchema):
     at = LocalTime(allow_none=True)
 
 
+class ReminderSchema(OpenSchema):
+    note = fields.String(required=True)
+    by = fields.String(required=True, metadata={"description": "the supervisor's username"})
+    at = fields.String(required=True, metadata={"description": "when, RFC 3339"})
+
+
 class WorkItemReadSchema(OpenSchema):
     id = fields.Integer(required=True)
     case_no = fields.String(required=True)
@@ -90,6 +96,9 @@ class WorkItemReadSchema(OpenSchema):
     completed_at = LocalTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
     case_status = fields.String()
+    round = fields.Integer(metadata={"description": "1, or 2 and up when the step comes again (reopened, returned)"})
+    reminder = fields.Nested(ReminderSchema, allow_none=True,
+                             metadata={"description": "a supervisor's reminder, shown until the step is done"})
 
 
 class NextItemSchema(OpenSchema):
@@ -102,9 +111,11 @@ class NextItemSchema(OpenSchema):
 
 class CompletedItemSchema(WorkItemReadSchema):
     next = fields.List(fields.Nested(NextItemSchema), required=True)
+    supervision = fields.Dict(metadata={"description": "an escalation's form: the action taken on its step"})
 
 
 class TaskDetailSchema(WorkItemReadSchema):
+    process_version = fields.String(metadata={"description": "the process version whose form this is"})
     form = fields.Dict(required=True)
     data = fields.Dict(required=True)
     result = fields.Dict(allow_none=True)

@@ -8,7 +8,7 @@ from sqlalchemy import exists, func, or_, select
 
 from app.auth import policy
 from app.auth.principal import Principal
-from app.cases import present
+from app.cases import present, record
 from app.cases.masking import Mask
 from app.casework import operations
 from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
@@ -215,3 +215,9 @@ def diagram(principal: Principal, case_no: str) -> dict[str, Any]:
                          for pid, ids in sub_active.items() if pid in bundle.process_files},
     }
 
+
+
+def record_of(principal: Principal, case_no: str) -> list[record.Section]:
+    """The case's record (what each finished step recorded) as the principal may read it."""
+    row = _case_row(principal, case_no)
+    return record.case_record(principal, row.id, row.process_version)

@@ -117,6 +117,10 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
     # Escalation steps: the timer that created them and the work item they escalate.
     origin_timer: Mapped[str | None] = mapped_column(String(128))
     escalated_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"), index=True)
+    # 2 and up: the step comes again (a reopened case, a return to routing); its form then starts empty.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A supervisor's reminder ({note, by, at}), shown on the step until it is done.
+    reminder: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 def is_open() -> Any:

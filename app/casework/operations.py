@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app.casework import statements as sql
+from app.casework.rows import Claim
 from app.casework.unit import CaseRef, CaseUnit, Saved
 from app.database import execute
 from app.engine import CaseRun, EngineError, ProcessBundle, TaskNotReady
@@ -63,6 +64,7 @@ def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str) -> Sav
                      completed_by=actor, result_data=data)
     with engine_refusals():
         unit.run.complete(item.task_id, data)
+    unit.carry_claim(Claim(item.team_code, item.lane, actor))
     unit.record("task.completed", f"完成：{item.name}",
                 {"work_item": item.id, "element_id": item.element_id, "team": item.team_code, "data": data}, actor)
     return unit.save()

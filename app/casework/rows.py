@@ -1,11 +1,12 @@
 """What the unit of work derives from a workflow when it saves: the case's status and the rows of new work items."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from app.engine import ProcessBundle, ReadyTask, Snapshot
-from app.routing.lanes import lane_team
+from app.routing.lanes import lane_role, lane_team
 
 # Every work item has a limit (the contract says so, and queues sort by it): a step whose diagram draws no
 # timer and no dueIn gets this one.
@@ -28,17 +29,32 @@ def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str
     return {name: task_data[name] for name in props if name in task_data and task_data[name] is not None}
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A step completed by a person: the next step of the same team and lane is theirs at once."""
+
+    team_code: str | None
+    lane: str | None
+    username: str
+
+
 def item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle, now: datetime,
-             escalated_item_id: int | None) -> dict[str, Any]:
+             escalated_item_id: int | None, carried: Claim | None = None) -> dict[str, Any]:
     form_file = task.properties.get("formJsonSchemaFilename")
     schema = bundle.form(form_file) or {}
+    team_code = task.team_code or lane_team(task.lane, task.data)
+    # A step that comes again starts from an empty form: the last round's answers are in the case's record,
+    # one tap from being sent again is exactly what must not happen.
+    starting = starting_data(schema, task.data) if isinstance(schema, dict) and task.round == 1 else {}
+    carries = (carried is not None and carried.team_code is not None and carried.team_code == team_code
+               and lane_role(carried.lane) == lane_role(task.lane) and task.origin_timer is None)
     return {
         "case_id": case_id, "case_no": case_no, "task_id": task.task_id, "process_id": task.process_id,
-        "element_id": task.element_id, "name": task.name, "lane": task.lane,
-        "team_code": task.team_code or lane_team(task.lane, task.data),
-        "assignee": None, "state": "open", "due_at": task.due_at or now + DEFAULT_LIMIT, "created_at": now,
-        "claimed_at": None, "completed_at": None, "completed_by": None, "result_data": None,
+        "element_id": task.element_id, "name": task.name, "lane": task.lane, "team_code": team_code,
+        "assignee": carried.username if carries and carried else None, "state": "claimed" if carries else "open",
+        "due_at": task.due_at or now + DEFAULT_LIMIT, "created_at": now,
+        "claimed_at": now if carries else None, "completed_at": None, "completed_by": None, "result_data": None,
         "form_file": form_file, "ui_file": task.properties.get("formUiSchemaFilename"),
-        "form_data": starting_data(schema, task.data) if isinstance(schema, dict) else {},
-        "origin_timer": task.origin_timer, "escalated_item_id": escalated_item_id,
+        "form_data": starting, "origin_timer": task.origin_timer, "escalated_item_id": escalated_item_id,
+        "round": task.round, "reminder": None,
     }

@@ -77,6 +77,7 @@ _CHANGES: dict[str, tuple[Callable[[Param], list[Any]], Callable[[Param], dict[s
                        lambda p: {"team_code": p("team_code"), "state": "claimed", "assignee": p("assignee"),
                                   "claimed_at": p("claimed_at")}),
     "limit": (lambda p: [items_t.c.id == p("b_item"), _open], lambda p: {"due_at": p("due_at")}),
+    "remind": (lambda p: [items_t.c.id == p("b_item"), _open], lambda p: {"reminder": p("reminder")}),
 }
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.casework import one_statement
 from app.casework import statements as sql
-from app.casework.rows import case_status, item_row
+from app.casework.rows import Claim, case_status, item_row
 from app.casework.warm import warm
 from app.database import affected, execute
 from app.engine import CaseRun, FiredTimer, Snapshot, clock
@@ -85,6 +85,7 @@ class CaseUnit:
         self._case_values: dict[str, Any] = {}
         self._fired: list[FiredTimer] = []
         self._parked: dict[str, Any] | None = None
+        self._carried: Claim | None = None
 
     @classmethod
     def load(cls, case_id: int, now: datetime | None = None) -> CaseUnit:
@@ -124,6 +125,10 @@ class CaseUnit:
         self._changes.append((change, {"b_item": item_id, **values}, refused))
         if finishes is not None:
             self._finished.add(finishes)
+
+    def carry_claim(self, claim: Claim) -> None:
+        """The person who completed a step keeps the case: its next step of the same team is theirs."""
+        self._carried = claim
 
     def restate_waiting_items(self) -> None:
         """After a move to another version: the open steps take the new version's names, lanes and forms."""
@@ -188,7 +193,8 @@ class CaseUnit:
             escalates = self._escalated_items()
             case_no = self._case_values.get("case_no", self.case.case_no)
             plan.saved.new_items = [item_row(self.case.id, case_no, t, run.bundle, self.now,
-                                             escalates.get(t.origin_timer) if t.origin_timer else None)
+                                             escalates.get(t.origin_timer) if t.origin_timer else None,
+                                             self._carried)
                                     for t in created]
         plan.saved.status, plan.saved.team_code, plan.snapshot = status, team_code, snapshot
         return plan

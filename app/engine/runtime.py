@@ -66,6 +66,7 @@ class ReadyTask:
     team_code: str | None
     due_at: datetime | None
     origin_timer: str | None = None  # the boundary timer whose path created this task, if any
+    round: int = 1  # 2 and up: the step comes again (a reopened case, a return to routing)
 
 
 @dataclass
@@ -239,7 +240,10 @@ class CaseRun:
         return ReadyTask(task_id=str(task.id), element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
                          lane=spec.lane, process_id=task.workflow.spec.name, properties=props,
                          data=task.data, team_code=team if isinstance(team, str) else None, due_at=due,
-                         origin_timer=_origin_timer(task))
+                         origin_timer=_origin_timer(task), round=1 + self._times_done(spec.bpmn_id))
+
+    def _times_done(self, element_id: str) -> int:
+        return sum(1 for t in self._tasks() if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id == element_id)
 
     def _evaluate(self, task: Any, expression: str | None) -> Any:
         if not expression:

@@ -19,7 +19,7 @@ from app.casework.models import STATES
 from app.extensions import db
 from app.fields import Moment, Str
 from app.http import MAX_PAGE, deferred, json_body, load, page_of, query
-from app.tasks import service, supervision
+from app.tasks import completion, service, supervision
 
 blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
 
@@ -89,6 +89,10 @@ class ExtendSchema(OpenSchema):
     due_at = Moment(required=True)
 
 
+class RemindSchema(OpenSchema):
+    note = Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class CompleteSchema(OpenSchema):
     data = fields.Dict(required=True, metadata={"description": "the form's fields (see GET /tasks/{id})"})
 
@@ -129,12 +133,24 @@ class Extend(MethodView):
         return out
 
 
+@blp.route("/tasks/<id:item_id>/remind")
+class Remind(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=RemindSchema,
+               summary="Supervisor: remind the step's team; the note shows on the step until it is done")
+    @permissions.api(policy.can_supervise, conceal=service.conceal_item)
+    def post(self, item_id: int) -> Any:
+        args = load(RemindSchema(unknown=EXCLUDE), json_body())
+        out = supervision.act_on_item(caller(), item_id, "remind", args)
+        db.session.commit()
+        return out
+
+
 @blp.route("/tasks/<id:item_id>/complete")
 class Complete(MethodView):
     @operation(blp, ok={200: CompletedItemSchema}, errors=WRITE, body=CompleteSchema,
                summary="Complete the step with its form's data (validated against the step's JSON Schema)")
     @permissions.api(policy.works_on_steps, conceal=service.conceal_item)
     def post(self, item_id: int) -> Any:
-        out = service.complete(caller(), item_id, deferred(json_body))
+        out = completion.complete(caller(), item_id, deferred(json_body))
         db.session.commit()
         return out

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
 
 import regex
+from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from app import moments
+from app.engine import clock
 from app.routing.gazetteer import gazetteer, match_category
 
 # Formats a client can guess from the name alone; every other pattern/format field gets examples.
@@ -39,7 +42,26 @@ def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Any:
         yield ValidationError(f"{instance[:40]!r} does not match {pattern!r}")
 
 
-FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+def _not_future(validator: Any, flag: Any, instance: Any, schema: Any) -> Any:
+    """`x-not-future`: a time that has happened (a call, an arrival, a ruling) cannot lie ahead of now."""
+    if flag is not True or not isinstance(instance, str):
+        return
+    when = moments.parse(instance.replace("Z", "+00:00").replace("z", "+00:00"))
+    if when is None:
+        return  # the format checker reports a time that is not one
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=moments.SHANGHAI)
+    now = clock.now()
+    if schema.get("format") == "date":
+        future = when.date() > now.astimezone(moments.SHANGHAI).date()
+    else:
+        future = when > now + FUTURE_GRACE  # a few minutes of grace: a phone's clock and the server's differ
+    if future:
+        yield ValidationError("lies in the future", validator="x-not-future")
+
+
+FUTURE_GRACE = timedelta(minutes=5)
+FormValidator = validators.extend(Draft202012Validator, {"pattern": _pattern, "x-not-future": _not_future})
 _validators: dict[str, Draft202012Validator] = {}
 _formats = FormatChecker()
 _rfc3339 = FormatChecker(["date-time"])
@@ -90,12 +112,10 @@ def with_examples(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def prepare(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """Fill schema defaults and accept township/category by name as well as by code."""
+    """Accept township/category by name as well as by code. A schema's `default` is never filled in here: a
+    decision left out is refused, not taken as its default (a page may pre-select it, the server does not)."""
     props = schema.get("properties") or {}
     out = dict(data)
-    for name, prop in props.items():
-        if name not in out and isinstance(prop, dict) and "default" in prop:
-            out[name] = copy.deepcopy(prop["default"])
     if isinstance(out.get("township"), str) and "township" in props:
         place = gazetteer().match(out["township"])
         if place is not None:
@@ -125,33 +145,36 @@ def _message(err: ValidationError) -> list[tuple[str, str]]:
     kind = err.validator
     if kind == "required":
         missing = [n for n in err.validator_value if isinstance(err.instance, dict) and n not in err.instance]
-        return [(at(n), "必填 (required)") for n in missing] or [(path or "_body", err.message)]
+        return [(at(n), _("required")) for n in missing] or [(path or "_body", err.message)]
     if kind == "additionalProperties" and isinstance(err.instance, dict):
         allowed = set((err.schema.get("properties") or {}).keys())
-        return [(at(n), "表单中没有这个字段 (unknown field)") for n in err.instance if n not in allowed]
+        return [(at(n), _("the form has no such field")) for n in err.instance if n not in allowed]
     field = path or "_body"
+    value = err.validator_value
     if kind in ("oneOf", "anyOf", "enum", "const"):
         choices = _choices(err.schema)
         if choices:
-            return [(field, "不是可选的值，可选：" + "、".join(choices) + " (not one of the allowed values)")]
-    if kind == "type":
-        return [(field, f"类型应为 {err.validator_value} (expected {err.validator_value})")]
-    if kind == "maxLength":
-        return [(field, f"最多 {err.validator_value} 个字符 (at most {err.validator_value} characters)")]
-    if kind == "minLength":
-        return [(field, f"至少 {err.validator_value} 个字符 (at least {err.validator_value} characters)")]
-    if kind in ("minimum", "exclusiveMinimum"):
-        return [(field, f"不能小于 {err.validator_value} (must be at least {err.validator_value})")]
-    if kind in ("maximum", "exclusiveMaximum"):
-        return [(field, f"不能大于 {err.validator_value} (must be at most {err.validator_value})")]
+            return [(field, _("not one of the choices: %(choices)s", choices="、".join(choices)))]
+    simple = {
+        "type": lambda: _("should be of type %(t)s", t=value),
+        "maxLength": lambda: _("at most %(n)s characters", n=value),
+        "minLength": lambda: _("at least %(n)s characters", n=value),
+        "minimum": lambda: _("must be at least %(n)s", n=value),
+        "exclusiveMinimum": lambda: _("must be more than %(n)s", n=value),
+        "maximum": lambda: _("must be at most %(n)s", n=value),
+        "exclusiveMaximum": lambda: _("must be less than %(n)s", n=value),
+        "x-not-future": lambda: _("cannot be later than now"),
+    }
+    if kind in simple:
+        return [(field, simple[kind]())]
     if kind == "pattern":
         example = (err.schema.get("examples") or [""])[0]
-        hint = f"，例如 {example}" if example else ""
-        return [(field, f"格式不正确{hint} (does not match the expected pattern)")]
+        return [(field, _("not in the expected form, e.g. %(example)s", example=example) if example
+                 else _("not in the expected form"))]
     if kind == "format":
         examples = {"date": "2026-12-01", "date-time": "2026-12-01T10:00:00+08:00", "email": "name@example.org"}
-        example = examples.get(err.validator_value) or (err.schema.get("examples") or [""])[0]
-        return [(field, f"格式不正确，应为 {err.validator_value}，例如 {example} (invalid {err.validator_value})")]
+        example = examples.get(value) or (err.schema.get("examples") or [""])[0]
+        return [(field, _("not a valid %(format)s, e.g. %(example)s", format=value, example=example))]
     return [(field, err.message)]
 
 
@@ -162,3 +185,14 @@ def errors(validator: Draft202012Validator, data: dict[str, Any]) -> dict[str, l
             if message not in out.get(field, []):
                 out.setdefault(field, []).append(message)
     return out
+
+
+def page_rule_errors(version_key: str, ui_file: str, ui: Any, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The UI file's `ui:rules` (JSON Schema conditions, e.g. "an agreement needs its text"): what the page
+    asks of the people filling the form in, on top of the form's schema. The API keeps to the schema alone,
+    whose steering fields are what integrating systems were promised (CONTRACT.md)."""
+    rules = ui.get("ui:rules") if isinstance(ui, dict) else None
+    if not isinstance(rules, list) or not rules:
+        return {}
+    schema = {"allOf": [r for r in rules if isinstance(r, dict)]}
+    return errors(validator_for(version_key, f"{ui_file}#ui:rules", schema), data)

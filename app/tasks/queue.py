@@ -3,6 +3,7 @@ shows of the case (township, category, an excerpt) in one query — no per-row l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -63,6 +64,10 @@ def _conditions(principal: Principal, f: QueueFilter) -> list[Any]:
     return conditions
 
 
+# A step this close to its limit is flagged on its card (the limits run from an hour to a few days).
+DUE_SOON = timedelta(hours=2)
+
+
 def queue(principal: Principal, f: QueueFilter) -> tuple[list[dict[str, Any]], int]:
     now = clock.now()
     source = items_t.join(cases_t, cases_t.c.id == items_t.c.case_id).outerjoin(
@@ -83,6 +88,7 @@ def queue(principal: Principal, f: QueueFilter) -> tuple[list[dict[str, Any]], i
         item.update(township=present.township_ref(r.township_code), category=r.category,
                     category_name=names[r.category].name if r.category in names else None,
                     excerpt=r.excerpt, case_status=r.case_status,
+                    due_soon=bool(r.due_at is not None and not item["overdue"] and r.due_at - now < DUE_SOON),
                     mine=r.assignee == principal.username, can_act=policy.can_work_on(principal, r.team_code))
         out.append(item)
     return out, total

@@ -102,7 +102,8 @@ def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
     schema = bundle.form(row.form_file) or {"type": "object", "properties": {}}
     ui_schema = bundle.form(row.ui_file) or {}
     out = present.work_item(row)
-    out.update(case_status=row.case_status, form={"schema": forms.with_examples(schema), "ui_schema": ui_schema},
+    out.update(case_status=row.case_status, process_version=row.process_version,
+               form={"schema": forms.with_examples(schema), "ui_schema": ui_schema},
                data=row.form_data or {}, result=row.result_data)
     return out
 
@@ -134,8 +135,9 @@ def not_open_message(row: Any) -> str:
     return f"this work item is {row.state}; nothing left to do here"
 
 
-def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict[str, Any]:
-    row = load_item(principal, item_id, with_case=True)
+def complete(principal: Principal, item_id: int, request_body: Deferred, row: Any = None) -> dict[str, Any]:
+    """``row``: the item as load_item(with_case=True) read it, when the caller has it already."""
+    row = row if row is not None else load_item(principal, item_id, with_case=True)
     check_decides(principal, row)
     if row.state not in OPEN_STATES:
         raise Conflict(not_open_message(row), code="not_open")

@@ -12,18 +12,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app import moments
 from app.auth import policy
-from app.auth.models import User
+from app.auth.models import Membership, User
 from app.auth.principal import Principal
 from app.auth.service import principal_for
 from app.cases import present
-from app.casework.models import OPEN_STATES
+from app.casework.models import OPEN_STATES, Case, WorkItem
 from app.casework.operations import engine_refusals
 from app.casework.unit import CaseRef, CaseUnit
 from app.engine import CaseRun, clock
-from app.errors import Conflict, Forbidden, Invalid
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.routing.lanes import lane_role, team_kinds_for
 from app.routing.models import Team
@@ -79,6 +80,40 @@ def move_team(run: CaseRun, task_id: str, from_team: str | None, to_team: str) -
         run.set_variables(task_id, {"team_code": to_team})
 
 
+def escalation_query() -> Any:
+    """Escalation work items with the step each escalates (the desk's rows)."""
+    step = aliased(items_t, name="step")
+    step_team = aliased(teams_t, name="step_team")
+    esc_team = aliased(teams_t, name="esc_team")
+    return step, select(
+        items_t, esc_team.c.name.label("team_name"),
+        step.c.id.label("step_id"), step.c.task_id.label("step_task_id"),
+        step.c.element_id.label("step_element_id"), step.c.name.label("step_name"), step.c.lane.label("step_lane"),
+        step.c.team_code.label("step_team_code"), step_team.c.name.label("step_team_name"),
+        step_team.c.kind.label("step_team_kind"),
+        step.c.assignee.label("step_assignee"), step.c.state.label("step_state"), step.c.due_at.label("step_due_at"),
+        cases_t.c.status.label("case_status"), cases_t.c.township_code, cases_t.c.category,
+    ).select_from(
+        items_t.join(cases_t, cases_t.c.id == items_t.c.case_id)
+        .outerjoin(esc_team, esc_team.c.code == items_t.c.team_code)
+        .outerjoin(step, step.c.id == items_t.c.escalated_item_id)
+        .outerjoin(step_team, step_team.c.code == step.c.team_code)
+    )
+
+
+def load_escalation(escalation_id: int) -> Any:
+    _step, query = escalation_query()
+    row = db.session.execute(
+        query.add_columns(cases_t.c.lock_version, cases_t.c.workflow_state, cases_t.c.process_version)
+        .where(items_t.c.id == escalation_id, items_t.c.origin_timer.is_not(None))
+    ).first()
+    if row is None:
+        raise NotFound(f"no escalation {escalation_id}")
+    if row.state not in OPEN_STATES:
+        raise Conflict(f"this escalation is {row.state} already", code="not_open")
+    return row
+
+
 # --- the actions on a step -----------------------------------------------------------------------
 
 @dataclass
@@ -101,6 +136,9 @@ class Step:
         return self.id is not None and self.state in OPEN_STATES
 
 
+items_t = WorkItem.__table__
+cases_t = Case.__table__
+teams_t = Team.__table__
 STALE = "the work item changed meanwhile; reload it"
 
 
@@ -178,7 +216,14 @@ def _take_over(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Prin
 
 
 def _remind(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
-    return Outcome({})
+    """The reminder stays on the step (its queue card and page) until the step is done."""
+    if not step.waiting:
+        return Outcome({})  # the step is done: the escalation closes with nothing left to remind
+    assert step.id is not None
+    reminder = {"note": args.get("note") or "", "by": principal.username, "at": present.iso(unit.now)}
+    unit.change_item("remind", step.id, STALE, reminder=reminder)
+    return Outcome({"reminder": reminder}, args.get("note") or "", {"note": args.get("note") or ""},
+                   {"reminded": True})
 
 
 Action = Callable[[CaseUnit, Step, dict[str, Any], Principal], Outcome]
@@ -188,7 +233,7 @@ ACTION_NAMES = {"assign": "指派", "remind": "提醒承办人", "reassign": "�
 ESCALATION_ACTIONS = ("remind", "reassign", "extend", "take_over")
 # A work item's own routes: the event each records and how its summary joins the step and the target.
 ITEM_EVENTS = {"assign": ("task.assigned", "→"), "reassign": ("task.reassigned", "→"),
-               "extend": ("task.extended", "至")}
+               "extend": ("task.extended", "至"), "remind": ("task.reminded", "：")}
 
 
 def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -233,3 +278,27 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
                 principal.username)
     unit.save()
     return {"escalation": escalation.id, "action": action, "case_no": escalation.case_no, "step": step.id, **detail}
+
+
+# --- what the pages offer --------------------------------------------------------------------------
+
+def pickers(lane: str | None, team_code: str | None) -> dict[str, Any]:
+    """The assign and reassign choices for a step: the teams of the kind its lane needs, each with its
+    active members who may decide the step (names, not usernames, on the page)."""
+    current = db.session.get(Team, team_code) if team_code else None
+    kinds = team_kinds_for(lane, current.kind if current is not None else None)
+    teams = db.session.execute(select(Team.code, Team.name).where(Team.kind.in_(kinds), Team.active.is_(True))
+                               .order_by(Team.kind, Team.code)).all()
+    codes = [t.code for t in teams]
+    members: dict[str, list[tuple[str, str]]] = {}
+    role = lane_role(lane)
+    for code, username, name, roles in db.session.execute(
+            select(Membership.team_code, User.username, User.display_name, User.roles)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.team_code.in_(codes), User.active.is_(True)).order_by(User.display_name)):
+        held = set((roles or "").split(","))
+        if role in policy.RESERVED_LANE_ROLES and role not in held and "admin" not in held:
+            continue  # a court's step goes to a judge of the court, nobody else
+        members.setdefault(code, []).append((username, name))
+    return {"teams": [{"code": t.code, "name": t.name, "members": members.get(t.code, [])} for t in teams],
+            "current": team_code}

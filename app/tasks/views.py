@@ -9,16 +9,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app import moments
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.auth.principal import Principal
+from app.cases import record
 from app.cases import service as cases
 from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.http import deferred, page_arg
 from app.routing.gazetteer import categories, gazetteer
+from app.routing.lanes import lane_role
 from app.routing.models import Team
-from app.tasks import formrender, service
+from app.tasks import completion, formrender, forms, service, supervision
 from app.tasks.queue import QueueFilter, queue, step_choices
 from app.web import safe_local_path
 
@@ -82,10 +85,51 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], 
     form = item["form"]
     fields = formrender.build(form["schema"], form["ui_schema"], values, errors)
     case = cases.get_case(principal, item["case_no"])
+    sections = cases.record_of(principal, item["case_no"])
     general = [m for k, msgs in errors.items() if k in ("_body", "data") or not any(
         k == f.path or k.startswith(f.path + ".") for f in fields) for m in msgs]
+    supervising = policy.can_supervise(principal) and item["state"] in ("open", "claimed")
     return render_template("tasks/task.html", item=item, fields=fields, case=case, stale=stale,
-                           general_errors=general), status
+                           general_errors=general, sections=sections,
+                           again=record.why_again(sections, item["created_at"]) if item.get("round", 1) > 1 else [],
+                           pickers=supervision.pickers(item["lane"], (item["team"] or {}).get("code"))
+                           if supervising else None), status
+
+
+@bp.post("/tasks/<id:item_id>/supervise/<action>")
+@permissions.page(policy.can_supervise)
+def supervise(item_id: int, action: str) -> Response:
+    """The task page's supervisor actions: the same ones as the desk's and the API's (tasks.supervision)."""
+    if action not in supervision.ACTIONS:
+        abort(404)
+    form = request.form
+    args: dict[str, Any] = {"note": form.get("note", "").strip()[:2000]}
+    try:
+        if action in ("assign", "reassign"):
+            target = form.get("target", "").strip()
+            team, _sep, person = target.partition(":")
+            if not target:
+                raise Invalid(_("Choose a team or a person."), {"target": ["required"]})
+            if person:
+                args["username"] = person
+            if action == "reassign" and team:
+                args["team"] = team
+        if action == "extend":
+            when = moments.parse(form.get("due_at", "").strip())
+            if when is None:
+                raise Invalid(_("Give the new limit as a date and time."), {"due_at": ["required"]})
+            args["due_at"] = when if when.tzinfo else when.replace(tzinfo=moments.SHANGHAI)
+        if action == "remind" and not args["note"]:
+            raise Invalid(_("Write what the reminder says."), {"note": ["required"]})
+        supervision.act_on_item(_me(), item_id, action, args)
+        db.session.commit()
+        flash(_("Done."), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(err.message, "error")
+    return redirect(url_for("tasks.task_page", item_id=item_id))
 
 
 @bp.get("/tasks/<id:item_id>")
@@ -111,8 +155,16 @@ def submit(item_id: int) -> Response | tuple[str, int]:
     except NotFound:
         abort(404)
     data, raw = formrender.read(item["form"]["schema"], request.form)
+    page_rules = forms.page_rule_errors(item["process_version"], item["element_id"], item["form"]["ui_schema"], data)
+    if page_rules and policy.can_decide(principal, lane_role(item["lane"]), (item["team"] or {}).get("code")):
+        schema = item["form"]["schema"]
+        found = forms.errors(forms.validator_for(item["process_version"], f"{item['element_id']}#page", schema),
+                             forms.prepare(schema, data))
+        for path, messages in page_rules.items():
+            found.setdefault(path, []).extend(m for m in messages if m not in found.get(path, []))
+        return _render(principal, item, raw, found, status=422)
     try:
-        result = service.complete(principal, item_id, deferred(lambda: {"data": data}))
+        result = completion.complete(principal, item_id, deferred(lambda: {"data": data}))
         db.session.commit()
     except Invalid as err:
         db.session.rollback()

@@ -66,6 +66,8 @@ class TimerErrorSchema(OpenSchema):
 class EscalationPageSchema(PageSchema):
     items = fields.List(fields.Nested(EscalationSchema), required=True)
     errors = fields.List(fields.Nested(TimerErrorSchema), required=True)
+    reviews = fields.List(fields.Nested(WorkItemReadSchema), metadata={
+        "description": "steps the diagram hands to supervisors without a timer (e.g. a second unsatisfied callback)"})
 
 
 class ActionResultSchema(OpenSchema):
@@ -77,6 +79,7 @@ class ActionResultSchema(OpenSchema):
     team = fields.String()
     assignee = fields.String()
     due_at = fields.String()
+    reminded = fields.Boolean(metadata={"description": "remind: the reminder now shows on the step"})
 
 
 @blp.route("/escalations")

@@ -6,16 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
 
 from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import present
 from app.casework.models import OPEN_STATES, Case, WorkItem
 from app.engine import clock
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Forbidden
 from app.extensions import db
-from app.routing.lanes import team_kinds_for
+from app.routing.lanes import LANE_ROLES, team_kinds_for
 from app.routing.models import Team
 from app.tasks import supervision
 
@@ -41,26 +40,6 @@ def _late(due: datetime | None, now: datetime) -> dict[str, Any]:
     return {"late_seconds": seconds, "late": text}
 
 
-def _escalation_query() -> Any:
-    step = aliased(items_t, name="step")
-    step_team = aliased(teams_t, name="step_team")
-    esc_team = aliased(teams_t, name="esc_team")
-    return step, select(
-        items_t, esc_team.c.name.label("team_name"),
-        step.c.id.label("step_id"), step.c.task_id.label("step_task_id"),
-        step.c.element_id.label("step_element_id"), step.c.name.label("step_name"), step.c.lane.label("step_lane"),
-        step.c.team_code.label("step_team_code"), step_team.c.name.label("step_team_name"),
-        step_team.c.kind.label("step_team_kind"),
-        step.c.assignee.label("step_assignee"), step.c.state.label("step_state"), step.c.due_at.label("step_due_at"),
-        cases_t.c.status.label("case_status"), cases_t.c.township_code, cases_t.c.category,
-    ).select_from(
-        items_t.join(cases_t, cases_t.c.id == items_t.c.case_id)
-        .outerjoin(esc_team, esc_team.c.code == items_t.c.team_code)
-        .outerjoin(step, step.c.id == items_t.c.escalated_item_id)
-        .outerjoin(step_team, step_team.c.code == step.c.team_code)
-    )
-
-
 def _present(row: Any, now: datetime) -> dict[str, Any]:
     out = present.work_item(row, now)
     reference = row.step_due_at or row.created_at
@@ -78,7 +57,7 @@ def _present(row: Any, now: datetime) -> dict[str, Any]:
 def list_escalations(principal: Principal, page: int, per_page: int) -> dict[str, Any]:
     _require_supervisor(principal)
     now = clock.now()
-    step, query = _escalation_query()
+    step, query = supervision.escalation_query()
     open_escalation = and_(items_t.c.origin_timer.is_not(None), items_t.c.state.in_(OPEN_STATES))
     total = db.session.execute(select(func.count()).select_from(items_t).where(open_escalation)).scalar_one()
     rows = db.session.execute(
@@ -93,21 +72,26 @@ def list_escalations(principal: Principal, page: int, per_page: int) -> dict[str
     errors = [{"kind": "error", "case_no": r.case_no, "case_status": r.status, "element_id": r.error_element,
                "message": r.error_message, "at": r.error_at, **_late(r.error_at, now)} for r in failed]
     return {"items": [_present(r, now) for r in rows], "total": total, "page": page, "per_page": per_page,
-            "errors": errors}
+            "errors": errors, "reviews": _reviews(now)}
+
+
+def _reviews(now: datetime) -> list[dict[str, Any]]:
+    """Steps the diagram hands to supervisors that no timer raised (a second unsatisfied callback's review)."""
+    supervision_lanes = [lane for lane, role in LANE_ROLES.items() if role == "supervisor"]
+    rows = db.session.execute(
+        select(items_t, teams_t.c.name.label("team_name"), cases_t.c.status.label("case_status"))
+        .select_from(items_t.join(cases_t, cases_t.c.id == items_t.c.case_id)
+                     .outerjoin(teams_t, teams_t.c.code == items_t.c.team_code))
+        .where(items_t.c.origin_timer.is_(None), items_t.c.state.in_(OPEN_STATES),
+               items_t.c.lane.in_(supervision_lanes))
+        .order_by(items_t.c.due_at, items_t.c.id).limit(200)
+    ).all()
+    return [{**present.work_item(r, now), "case_status": r.case_status} for r in rows]
 
 
 def _load(principal: Principal, escalation_id: int) -> Any:
     _require_supervisor(principal)
-    _step, query = _escalation_query()
-    row = db.session.execute(
-        query.add_columns(cases_t.c.lock_version, cases_t.c.workflow_state, cases_t.c.process_version)
-        .where(items_t.c.id == escalation_id, items_t.c.origin_timer.is_not(None))
-    ).first()
-    if row is None:
-        raise NotFound(f"no escalation {escalation_id}")
-    if row.state not in OPEN_STATES:
-        raise Conflict(f"this escalation is {row.state} already", code="not_open")
-    return row
+    return supervision.load_escalation(escalation_id)
 
 
 def act(principal: Principal, escalation_id: int, action: str, args: dict[str, Any]) -> dict[str, Any]:

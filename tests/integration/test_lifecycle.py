@@ -109,9 +109,35 @@ def test_unsatisfied_callback_reopens_handling_once(clients):
     act(clients, "gaozhao", no, {"result": "resolved", "measures": "再次上门，确认到账"})
     act(clients, "callback", no, {"satisfaction": "unsatisfied", "comment": "仍不满意"})
     body = case(clients, no)
-    assert body["status"] == "closed", "a case reopens once; the second unsatisfied callback closes it"
+    # A second "unsatisfied" does not close the case silently: it waits on the supervisor's desk for review.
+    assert body["status"] == "callback"
+    assert steps(body) == [("Task_review_unsatisfied", "supervision-city")]
+    desk = clients("supervisor").get("/escalations").json()
+    assert [r["case_no"] for r in desk["reviews"]] == [no]
+    review = desk["reviews"][0]
+    refused = clients("supervisor").post(f"/tasks/{review['id']}/complete", json={"data": {"review_decision": "close"}})
+    assert refused.status_code == 422 and "review_note" in refused.json()["error"]["fields"]
+    act(clients, "supervisor", no, {"review_decision": "close", "review_note": "已按协议履行，群众诉求超出范围"})
+    body = case(clients, no)
+    assert body["status"] == "closed" and body["open_tasks"] == []
     kinds = [e["data"].get("element_id") for e in clients("supervisor").get(f"/cases/{no}/events").json()["items"]]
     assert kinds.count("Task_handle") == 2 and kinds.count("Task_callback") == 2
+    assert kinds.count("Task_review_unsatisfied") == 1
+
+
+def test_review_can_reopen_again_with_an_empty_form(clients):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    for round_no in (1, 2):
+        act(clients, "gaozhao", no, {"result": "resolved", "measures": f"第{round_no}次上门"})
+        act(clients, "callback", no, {"satisfaction": "unsatisfied", "comment": "还是没解决"})
+    act(clients, "supervisor", no, {"review_decision": "reopen", "review_note": "请再联系一次平台"})
+    body = case(clients, no)
+    assert body["status"] == "in_progress"
+    handle = open_item(clients, "gaozhao", no)
+    assert handle["round"] == 3
+    detail = clients("gaozhao").get(f"/tasks/{handle['id']}").json()
+    assert detail["data"] == {}, "a step that comes again starts from an empty form"
 
 
 def test_wrong_team_is_routed_again(clients):
@@ -123,7 +149,8 @@ def test_wrong_team_is_routed_again(clients):
     assert steps(body) == [("Task_route", "dispatch-city")]
     route = open_item(clients, "dispatcher", no)
     task = clients("dispatcher").get(f"/tasks/{route['id']}").json()
-    assert task["data"]["township"] == "xiuzhou-gaozhao", "the form starts from the previous routing"
+    assert task["round"] == 2
+    assert task["data"] == {}, "routing again starts from an empty form; the first routing is in the record"
 
     act(clients, "dispatcher", no, {**DISPATCH_GAOZHAO, "township": "王江泾镇"})
     body = case(clients, no)

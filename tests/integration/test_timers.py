@@ -78,7 +78,7 @@ def test_mediation_limit_watches_the_called_process(app, clients, at_t0):
     tick(app, T0 + timedelta(days=4))
     assert fired_timers(clients, no) == ["Timer_mediation_remind", "Timer_mediation_escalate"]
     assert ("Task_escalate_mediation", "open", "supervision-city") in items(clients, no)
-    assert ("Task_mediate", "open", "ms-xiuzhou-gaozhao") in items(clients, no)
+    assert ("Task_mediate", "claimed", "ms-xiuzhou-gaozhao") in items(clients, no)
 
 
 def test_court_review_period_is_interrupting(app, clients, at_t0):
