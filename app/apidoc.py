@@ -12,7 +12,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from app.errors import error_response, flatten_messages, log, wants_json
+from app.errors import error_page, error_response, flatten_messages, log, wants_json
 from app.fields import Moment, OptionalDateTime
 from app.moments import YEAR_PATTERN
 
@@ -153,7 +153,7 @@ class ContractApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not wants_json():
-            return error
+            return error_page(error)
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         fields = flatten_messages(data.get("messages") or data.get("errors") or {})

@@ -98,3 +98,29 @@ def register_error_handlers(app: Any) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
         return error_response(err.status, err.message, code=err.code, fields=err.fields)
+
+
+def error_page(error: Any) -> Any:
+    """A page's error in the app's own layout and language (the JSON doors answer in the contract's shape)."""
+    from flask import render_template
+    from flask_babel import gettext as _
+
+    status = getattr(error, "code", None) or 500
+    if status == 500:
+        original = getattr(error, "original_exception", None)
+        if original is not None:
+            log.exception("unhandled error", exc_info=original)
+    messages = {
+        403: (_("Not for your role"), _("Your role may not see or do this. Ask a supervisor if you think it should.")),
+        404: (_("Page not found"), _("This page or case was not found, or it is not one of your teams'.")),
+        500: (_("Something went wrong"), _("The error has been logged; nothing was saved. Please try again.")),
+    }
+    if status not in messages:
+        return error  # 405, 429 …: werkzeug's answer keeps the headers they need (Allow, Retry-After)
+    title, text = messages[status]
+    try:
+        body = render_template("error.html", status=status, title=title, text=text)
+    except Exception:  # a broken layout must not hide the error itself
+        log.exception("error page could not be rendered")
+        return error
+    return Response(body, status=status, mimetype="text/html")
