@@ -15,6 +15,7 @@ from app import moments
 from app.auth import sessions
 from app.auth.models import User
 from app.auth.principal import Principal
+from app.engine import clock
 from app.extensions import babel, csrf, db, login_manager
 from app.moments import SHANGHAI, local_iso
 from app.routing.models import Team
@@ -119,6 +120,9 @@ def init_web(app: Flask) -> None:
         return {"when": when, "iso": local_iso, "current_locale": str(get_locale()), "principal": principal,
                 "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names(),
                 "channel_names": channel_names(), "person": person}
+
+    # A global, not a context variable: the form-field macros are imported without the page's context.
+    app.jinja_env.globals["local_now"] = lambda fmt="yyyy-MM-dd HH:mm": format_datetime(clock.now(), fmt)
 
     @app.template_filter("localtime")
     def _localtime(value: str | None) -> str:

@@ -44,7 +44,8 @@ def _template(app: Flask, steps: int, n: int) -> dict[str, Any]:
     plan = [{"is_police_matter": True}] if steps == -1 else STEPS[:steps]
     for data in plan:
         item = db.session.execute(select(items_t.c.id).where(
-            items_t.c.case_id == case_id, items_t.c.state == "open", items_t.c.element_id.not_like("Task_escalate%"))
+            items_t.c.case_id == case_id, items_t.c.state.in_(("open", "claimed")),
+            items_t.c.element_id.not_like("Task_escalate%"))
         ).scalar_one()
         tasks.complete(ROBOT, item, deferred(lambda d=data: {"data": d}))
     db.session.commit()

@@ -211,7 +211,8 @@ def diagram(principal: Principal, case_no: str) -> dict[str, Any]:
         "bpmn_xml": bundle.xml_of(main),
         "active": sorted(set(active)),
         "completed": list(row.completed_elements or []),
-        "subprocesses": {pid: {"bpmn_xml": bundle.xml_of(pid), "active": sorted(ids)}
+        "subprocesses": {pid: {"bpmn_xml": bundle.xml_of(pid), "active": sorted(ids),
+                               "name": getattr(bundle.subprocess_specs.get(pid), "description", None) or pid}
                          for pid, ids in sub_active.items() if pid in bundle.process_files},
     }
 

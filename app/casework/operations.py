@@ -58,13 +58,15 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
     return case_no
 
 
-def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str) -> Saved:
+def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, keeps_case: bool = False) -> Saved:
+    """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs."""
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
                      finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
                      completed_by=actor, result_data=data)
     with engine_refusals():
         unit.run.complete(item.task_id, data)
-    unit.carry_claim(Claim(item.team_code, item.lane, actor))
+    if keeps_case:
+        unit.carry_claim(Claim(item.team_code, item.lane, actor))
     unit.record("task.completed", f"完成：{item.name}",
                 {"work_item": item.id, "element_id": item.element_id, "team": item.team_code, "data": data}, actor)
     return unit.save()
@@ -113,9 +115,10 @@ def move_to_version(unit: CaseUnit, target: ProcessBundle, target_key: str, chan
                     actor: str) -> Saved:
     """Move a running case to another version of its process; raises EngineError when it fails there."""
     unit.run.migrate(target)
+    limits = unit.run.adopt_limits(target)
     unit.set_case_values(process_version=target_key)
     unit.restate_waiting_items()
     old = unit.case.process_version or ""
     unit.record("case.migrated", f"流程版本迁移：{old[:8]} → {target_key[:8]}",
-                {"from": old, "to": target_key, "changed_steps": changed_steps}, actor)
+                {"from": old, "to": target_key, "changed_steps": changed_steps, "new_limits": limits}, actor)
     return unit.save()

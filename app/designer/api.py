@@ -51,15 +51,24 @@ class DeployAnswerSchema(VersionSchema):
     valid = fields.Boolean()
 
 
+class DiffChangeSchema(OpenSchema):
+    what = fields.String(required=True, metadata={"description": "an attribute, or a path such as script or "
+                                                                 "extensionElements.properties.property[team]"})
+    old = fields.String(allow_none=True)
+    new = fields.String(allow_none=True)
+
+
 class DiffElementSchema(OpenSchema):
     element_id = fields.String(required=True)
     kind = fields.String(required=True)
     name = fields.String(allow_none=True)
+    changes = fields.List(fields.Nested(DiffChangeSchema), metadata={"description": "changed elements: old and new"})
 
 
 class DiffFileSchema(OpenSchema):
     file = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": ["added", "removed", "changed"]})
+    changes = fields.List(fields.Nested(DiffChangeSchema), metadata={"description": "form files: paths changed"})
     added = fields.List(fields.Nested(DiffElementSchema))
     removed = fields.List(fields.Nested(DiffElementSchema))
     changed = fields.List(fields.Nested(DiffElementSchema))

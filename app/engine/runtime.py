@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from app.engine.checks import literal_assignments
 from app.engine.clock import clock
 from app.engine.sandbox import ScriptRefused, script_engine
 from app.engine.serializer import SERIALIZER_REGISTRY, dump_state, load_state
@@ -331,6 +332,22 @@ class CaseRun:
             raise TaskNotReady(task_id)
         return task
 
+    def adopt_limits(self, target: ProcessBundle) -> list[str]:
+        """After a move: the steps the case has not reached yet run against the target version's time limits
+        (the ISO 8601 durations its scripts set, e.g. sla_callback = "P2D"). Only limits the case already has
+        change, on the tasks later steps inherit their data from; timers already armed keep their due time.
+        Returns the names changed."""
+        limits = {name: value for name, value in durations_in(target).items()}
+        changed: set[str] = set()
+        for task in self._tasks():
+            if task.state not in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+                continue
+            for name, value in limits.items():
+                if name in task.data and task.data[name] != value:
+                    task.data[name] = value
+                    changed.add(name)
+        return sorted(changed)
+
     def set_variables(self, task_id: str, values: dict[str, Any]) -> None:
         """Change case data on a waiting task (what later steps inherit), e.g. the handling team."""
         self._ready_manual(task_id).data.update(values)
@@ -366,3 +383,15 @@ class CaseRun:
     def ready_task_ids(self) -> set[str]:
         """The user tasks waiting for a person: what the case's open work items stand for."""
         return {str(t.id) for t in self._tasks() if t.state == TaskState.READY and t.task_spec.manual}
+
+
+def durations_in(bundle: ProcessBundle) -> dict[str, str]:
+    """The time limits a bundle's script tasks set: names assigned an ISO 8601 duration literal."""
+    out: dict[str, str] = {}
+    for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            script = getattr(task_spec, "script", None)
+            if isinstance(script, str):
+                out.update({k: v for k, v in literal_assignments(script).items()
+                            if isinstance(v, str) and v.startswith("P")})
+    return out

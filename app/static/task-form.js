@@ -19,3 +19,16 @@ document.querySelectorAll('.add-group').forEach(function (button) {
     last.after(copy);
   });
 });
+
+// "Now" beside a time that happened (a call, an arrival): the phone's local time, to the minute.
+document.querySelectorAll('.now-button').forEach(function (button) {
+  var input = document.getElementById(button.dataset.now);
+  if (!input) { return; }
+  button.hidden = false;
+  button.addEventListener('click', function () {
+    var d = new Date(), pad = function (n) { return String(n).padStart(2, '0'); };
+    var day = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+    input.value = input.type === 'date' ? day : day + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+});

@@ -36,6 +36,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     groups: list[list[Field]] = field(default_factory=list)
+    not_future: bool = False  # a time that happened: the page offers "now" and no later time
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -110,7 +111,8 @@ def build(schema: dict[str, Any], ui: dict[str, Any], values: dict[str, Any], er
         f = Field(name=f"{prefix}{name}", path=f"{path}{name}", label=str(node.get("title", name)), kind=kind,
                   help=node.get("description"), required=name in required, options=_choices(node),
                   errors=errors.get(f"{path}{name}", []), example=_first(node.get("examples")),
-                  max_length=node.get("maxLength"), minimum=node.get("minimum"), maximum=node.get("maximum"))
+                  max_length=node.get("maxLength"), minimum=node.get("minimum"), maximum=node.get("maximum"),
+                  not_future=node.get("x-not-future") is True)
         if kind == "checkboxes":
             f.options = _choices(_obj(node.get("items")))
         if kind == "group":

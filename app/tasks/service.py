@@ -157,7 +157,8 @@ def complete(principal: Principal, item_id: int, request_body: Deferred, row: An
 
     unit = CaseUnit(CaseRef.of_item(row))
     now = unit.now
-    progress = operations.complete(unit, row, data, principal.username)
+    progress = operations.complete(unit, row, data, principal.username,
+                                   keeps_case=row.team_code is not None and row.team_code in principal.teams)
     done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,
             "completed_at": now, "completed_by": principal.username}
     out = present.work_item(SimpleNamespace(**done), now)

@@ -118,3 +118,35 @@ def test_the_desk_offers_no_township_team_for_a_court_step(page: Page, app, clie
     names = page.locator("select[data-picker=reassign] optgroup").evaluate_all("els => els.map(e => e.label)")
     assert names and all("法院" in n for n in names), names
     _fits(page, width)
+
+
+def test_times_that_happened_offer_now_and_refuse_the_future(page: Page, clients, width):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    item = open_item(clients, "gaozhao", no)
+    sign_in(page, "gaozhao")
+    page.goto(f"/tasks/{item['id']}")
+    page.click("button[data-now='f-contacted_at']")
+    assert page.input_value("input[name=contacted_at]"), "the Now button fills the local time in"
+    page.check("input[name=result][value=resolved]")
+    page.fill("input[name=arrived_at]", "2099-01-01T10:00")
+    page.click("form[novalidate] button[type=submit]")
+    expect(page.locator("[data-field='arrived_at'] .field-error")).to_contain_text("不能晚于现在")
+    expect(page.locator("input[name=contacted_at]")).not_to_have_value("")
+    _fits(page, width)
+
+
+def test_the_case_diagram_shows_the_running_mediation_and_zooms(page: Page, clients, width):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", no, {"result": "needs_mediation"})
+    sign_in(page, "gaozhao")
+    page.goto(f"/cases/{no}")
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "CallActivity_mediation")
+    expect(page.locator("[data-subprocess=mediation]")).to_have_attribute("data-ready", "Task_mediate")
+    expect(page.locator(".subprocess-title")).to_contain_text("矛盾纠纷调解")
+    viewport = page.locator("#diagram .viewport")
+    before = viewport.get_attribute("transform")
+    page.click("[data-zoom=in]")
+    assert viewport.get_attribute("transform") != before, "zoom in changes the view"
+    _fits(page, width)

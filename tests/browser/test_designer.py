@@ -30,14 +30,28 @@ def test_change_a_time_limit_deploy_and_see_it_in_new_cases_only(page: Page, cli
 
     limit = page.locator("input[name=sla-sla_route]")
     expect(limit).to_have_value("PT3M")
+    # Labelled by what the diagram says uses it (the timer on the routing step), not by a script comment.
+    expect(page.locator("#sla-fields label", has_text="(sla_route)")).to_contain_text("识别分流 · 分流超时")
+    limit.fill("10 分钟")
+    limit.dispatch_event("change")
+    expect(limit.locator("xpath=..").locator(".field-error")).to_contain_text("ISO 8601")
     limit.fill("PT10M")
     limit.dispatch_event("change")
+    expect(limit.locator("xpath=..").locator(".field-error")).to_be_hidden()
     page.fill("#deploy-note", "分流时限由 3 分钟调整为 10 分钟")
     page.click("#validate-button")
     expect(page.locator("#deploy-result")).to_have_text("校验通过，未发现问题。")
     page.click("#deploy-button")
     expect(page.locator("#deploy-result")).to_contain_text("已部署新版本")
     expect(page.locator("#versions tbody tr")).to_have_count(2)
+    expect(page.locator("#current-version")).not_to_contain_text("系统")  # the header names the new version
+    key = clients("designer").get("/processes").json()["items"][0]["key"]
+    expect(page.locator("#current-version")).to_contain_text(key[:12])
+    page.locator("#versions tbody tr").first.locator("button", has_text="与上一版比较").click()
+    expect(page.locator("#version-detail .diff-values")).to_have_count(1)  # only the script changed
+    expect(page.locator("#version-detail .diff-values")).to_contain_text("PT3M")
+    expect(page.locator("#version-detail .diff-values ins").first).to_be_visible()
+    expect(page.locator("#version-detail")).to_contain_text("PT10M")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(shots / "designer.png"))
 

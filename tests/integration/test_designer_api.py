@@ -177,6 +177,27 @@ def test_running_cases_move_where_the_diff_says_it_is_safe(clients, sql):
     assert clients("supervisor").get(f"/cases/{handling}").json()["status"] == "callback"
 
 
+def test_a_moved_case_takes_the_new_limits_for_the_steps_it_has_not_reached(clients):
+    from tests.flows import DISPATCH_GAOZHAO, act
+
+    clock.set(T0)
+    handling = new_case(clients)["case_no"]
+    act(clients, "dispatcher", handling, DISPATCH_GAOZHAO)
+    due_before = open_item(clients, "gaozhao", handling)["due_at"]
+    appeal = (PROCESSES / "appeal.bpmn").read_text(encoding="utf-8")
+    longer = appeal.replace('sla_callback = "P1D"', 'sla_callback = "P2D"')
+    assert longer != appeal
+    version = upload(clients, {"appeal.bpmn": longer.encode()}).json()
+    moved = clients("designer").post(f"/processes/{version['key']}/migration", json={"case_nos": [handling]}).json()
+    assert moved["moved"] == [handling]
+    assert open_item(clients, "gaozhao", handling)["due_at"] == due_before, "the waiting step keeps its limit"
+    events = clients("supervisor").get(f"/cases/{handling}/events").json()["items"]
+    assert events[-1]["data"]["new_limits"] == ["sla_callback"]
+    act(clients, "gaozhao", handling, {"result": "resolved"})
+    callback = open_item(clients, "callback", handling)
+    assert datetime.fromisoformat(callback["due_at"]) == T0 + timedelta(days=2), "the new version's callback limit"
+
+
 def test_cases_whose_steps_are_gone_cannot_move(clients):
     clock.set(T0)
     no = new_case(clients)["case_no"]

@@ -16,6 +16,8 @@
   var panelTitle = document.getElementById('panel-title');
   var panelFields = document.getElementById('panel-fields');
   var SLA_LINE = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"([^"]*)"(.*)$/;
+  // ISO 8601 durations as SpiffWorkflow's timers read them: P1D, PT30M, P1DT12H …
+  var ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 
   function kind(name) {
     if (/\.bpmn$/i.test(name)) { return 'bpmn'; }
@@ -230,6 +232,26 @@
       return found[0] || null;
     }
 
+    // A limit is named by what the diagram says uses it: the timers whose expression names the variable (their
+    // documentation, else their name, with the step they watch) and the steps whose dueIn it is.
+    function limitLabel(variable) {
+      var uses = [];
+      var word = new RegExp('(^|[^A-Za-z0-9_])' + variable + '($|[^A-Za-z0-9_])');
+      registry.getAll().forEach(function (e) {
+        var bo = e.businessObject;
+        if (!bo) { return; }
+        var timer = e.type === 'bpmn:BoundaryEvent' ? timerExpression(bo) : null;
+        var docs = (bo.documentation || []).map(function (d) { return d.text; }).join(' ').trim();
+        if (timer && word.test(timer.body || '')) {
+          var host = bo.attachedToRef ? (bo.attachedToRef.name || bo.attachedToRef.id) : '';
+          uses.push((host ? host + ' · ' : '') + (docs || bo.name || bo.id));
+        } else if (e.type === 'bpmn:UserTask' && spiffProperty(bo, 'dueIn') === variable) {
+          uses.push((bo.name || bo.id) + ' · ' + text.due_in);
+        }
+      });
+      return (uses.length ? uses.join('；') : variable) + ' (' + variable + ')';
+    }
+
     function renderSla() {
       var holder = document.getElementById('sla-fields');
       holder.innerHTML = '';
@@ -240,13 +262,24 @@
       lines.forEach(function (line, index) {
         var m = SLA_LINE.exec(line);
         if (!m || m[3].charAt(0) !== 'P') { return; }
-        var comment = m[4].replace(/^\s*#\s*/, '');
-        holder.appendChild(field(m[2] + (comment ? ' · ' + comment : ''), m[3], function (v) {
+        var box = field(limitLabel(m[2]), m[3], function (v) {
+          var message = box.querySelector('.field-error');
+          if (!ISO_DURATION.test(v.trim())) {
+            input.setAttribute('aria-invalid', 'true');
+            message.textContent = text.bad_duration;
+            message.hidden = false;
+            return;  // a bad duration is reported on its field and not written into the diagram
+          }
+          input.removeAttribute('aria-invalid');
+          message.hidden = true;
           var current = (element.businessObject.script || '').split('\n');
           var again = SLA_LINE.exec(current[index]);
           current[index] = again[1] + again[2] + ' = "' + v.trim() + '"' + again[4];
           modeling.updateProperties(element, { script: current.join('\n') });
-        }, { name: 'sla-' + m[2] }));
+        }, { name: 'sla-' + m[2] });
+        var input = box.querySelector('input');
+        box.appendChild(el('p', { 'class': 'field-error', role: 'alert', hidden: 'hidden' }));
+        holder.appendChild(box);
       });
     }
 
@@ -311,6 +344,8 @@
         } else {
           result.textContent = text.deployed.replace('{key}', resp.body.key.slice(0, 12));
           root.dataset.version = resp.body.key;
+          var header = document.getElementById('current-version');
+          if (header) { header.textContent = text.header.replace('{key}', resp.body.key.slice(0, 12)).replace('{who}', text.me); }
           loadVersions();
         }
       });
@@ -359,11 +394,22 @@
         detail.innerHTML = '';
         (resp.body.files || []).forEach(function (f) {
           var list = el('ul', {}, []);
+          function changeList(changes) {
+            var sub = el('ul', { 'class': 'diff-values' }, []);
+            (changes || []).forEach(function (c) {
+              sub.appendChild(el('li', {}, [el('code', { text: c.what }), el('span', { text: ': ' }),
+                el('del', { text: c.old === null || c.old === undefined ? '—' : c.old }), el('span', { text: ' → ' }),
+                el('ins', { text: c.new === null || c.new === undefined ? '—' : c.new })]));
+            });
+            return sub;
+          }
           ['added', 'removed', 'changed'].forEach(function (key) {
             (f[key] || []).forEach(function (e) {
-              list.appendChild(el('li', { text: text[key] + ': ' + (e.name || e.element_id) + ' (' + e.kind + ')' }));
+              list.appendChild(el('li', {}, [el('span', { text: text[key] + ': ' + (e.name || e.element_id) + ' (' + e.kind + ')' }),
+                changeList(e.changes)]));
             });
           });
+          if (f.changes && f.changes.length) { list.appendChild(el('li', {}, [changeList(f.changes)])); }
           detail.appendChild(el('div', {}, [el('strong', { text: f.file + ' · ' + text[f.status] }), list]));
         });
       });
@@ -375,6 +421,7 @@
         detail.innerHTML = '';
         var p = resp.body;
         detail.appendChild(el('p', { text: text.movable.replace('{movable}', p.movable).replace('{blocked}', p.blocked) }));
+        detail.appendChild(el('p', { 'class': 'help', text: text.limits_note }));
         var list = el('ul', {}, []);
         (p.cases || []).forEach(function (c) {
           list.appendChild(el('li', { text: c.case_no + ' · ' + (c.movable ? '✓' : '✗ ' + c.reasons.join('；')) }));
@@ -386,7 +433,9 @@
             fetchJson('/api/v1/processes/' + key + '/migration', {
               method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}'
             }).then(function (r) {
+              go.remove();  // done: the list below is what is left, nothing more to offer until it changes
               detail.appendChild(el('p', { 'class': 'ok', text: text.moved.replace('{n}', (r.body.moved || []).length) }));
+              setTimeout(function () { showMigration(key); }, 1500);
             });
           });
           detail.appendChild(go);
