@@ -1,12 +1,12 @@
 """The server-rendered side: sessions, CSRF, language and time zone for the pages."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from app.auth import sessions
 from app.auth.models import User
 from app.auth.principal import Principal
 from app.engine import clock
+from app.errors import ApiError
 from app.extensions import babel, csrf, db, login_manager
 from app.moments import SHANGHAI, local_iso
 from app.routing.models import Team
@@ -122,6 +123,8 @@ def init_web(app: Flask) -> None:
                 "channel_names": channel_names(), "person": person}
 
     # A global, not a context variable: the form-field macros are imported without the page's context.
+    app.jinja_env.globals["how_long"] = lambda seconds: format_timedelta(timedelta(seconds=seconds or 0),
+                                                                          threshold=1.5, add_direction=False)
     app.jinja_env.globals["local_now"] = lambda fmt="yyyy-MM-dd HH:mm": format_datetime(clock.now(), fmt)
 
     @app.template_filter("localtime")
@@ -133,3 +136,30 @@ def init_web(app: Flask) -> None:
     @app.before_request
     def _remember_lang() -> None:
         g.lang = select_locale()
+
+
+def page_message(err: ApiError) -> str:
+    """An API refusal as a page says it: in the page's language, with names rather than codes. The API's
+    own message (English, for integrators) is the last resort."""
+    by_code = {
+        "claimed": _("Someone else has claimed this step; ask them or a supervisor to release it."),
+        "not_open": _("This step is done or closed already; nothing left to do here."),
+        "case_changed": _("The case changed meanwhile; reload the page and try again."),
+        "step_closed": _("The escalated step is not waiting any more; close the escalation with a reminder."),
+    }
+    if err.code in by_code:
+        return str(by_code[err.code])
+    if err.status == 403:
+        return str(_("Your role may not do this."))
+    if err.status == 404:
+        return str(_("Not found, or not one of your teams'."))
+    by_field = {
+        "due_at": _("Give a new limit: a date and time later than now and than the current limit."),
+        "team": _("Choose a team of the kind this step needs."),
+        "target": _("Choose a team or a person."),
+        "username": _("Choose an active member of the step's team who may decide it."),
+        "note": _("Write what the reminder says."),
+        "action": _("A court's step is decided by the court: remind, extend or move it to another court instead."),
+    }
+    found = [str(by_field[f]) for f in (err.fields or {}) if f in by_field]
+    return " ".join(found) if found else err.message

@@ -23,7 +23,7 @@ from app.routing.lanes import lane_role
 from app.routing.models import Team
 from app.tasks import completion, formrender, forms, service, supervision
 from app.tasks.queue import QueueFilter, queue, step_choices
-from app.web import safe_local_path
+from app.web import page_message, safe_local_path, status_names
 
 bp = Blueprint("tasks", __name__)
 
@@ -62,7 +62,7 @@ def _item_action(action: Callable[[Principal, int], Any], item_id: int, done: st
         db.session.rollback()
         if isinstance(err, NotFound):
             abort(404)
-        flash(err.message, "error")
+        flash(page_message(err), "error")
     return _back(back)
 
 
@@ -128,7 +128,7 @@ def supervise(item_id: int, action: str) -> Response:
         db.session.rollback()
         if isinstance(err, NotFound):
             abort(404)
-        flash(err.message, "error")
+        flash(page_message(err), "error")
     return redirect(url_for("tasks.task_page", item_id=item_id))
 
 
@@ -177,10 +177,10 @@ def submit(item_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _render(principal, item, raw, {}, status=409,
                        stale=_("Someone else finished or took this step meanwhile (%(why)s). Your input is "
-                               "still below; nothing was saved.", why=err.message))
+                               "still below; nothing was saved.", why=page_message(err)))
     codes = [n["team"] for n in result.get("next", []) if n["team"]]
     names = {r.code: r.name for r in db.session.execute(select(Team.code, Team.name).where(Team.code.in_(codes)))}
     nxt = "；".join(f"{n['name']}（{names.get(n['team'], n['team'] or '—')}）" for n in result.get("next", [])) \
-        or _("none — the case is %(status)s", status=result.get("case_status", ""))
+        or _("none — the case is %(status)s", status=status_names().get(result.get("case_status", ""), ""))
     flash(_("Done: %(step)s. Next: %(next)s.", step=item["name"], next=nxt), "ok")
     return redirect(url_for("cases.case_page", case_no=item["case_no"]))

@@ -15,6 +15,7 @@ from app.http import page_arg
 from app.moments import SHANGHAI
 from app.routing.service import list_teams
 from app.timers import desk
+from app.web import page_message
 
 bp = Blueprint("supervisor", __name__)
 
@@ -60,5 +61,5 @@ def act(escalation_id: int, action: str) -> Response:
         flash(_("Done: %(action)s on case %(case)s.", action=labels[action], case=result["case_no"]), "ok")
     except ApiError as err:
         db.session.rollback()
-        flash(err.message, "error")
+        flash(page_message(err), "error")
     return redirect(url_for("supervisor.desk_page"))
