@@ -15,6 +15,7 @@ from app import moments
 from app.auth import sessions
 from app.auth.models import User
 from app.auth.principal import Principal
+from app.cases.timeline import channel_names
 from app.engine import clock
 from app.errors import ApiError
 from app.extensions import babel, csrf, db, login_manager
@@ -78,11 +79,6 @@ def status_names() -> dict[str, str]:
     return {"open": _("awaiting routing"), "in_progress": _("being handled"), "mediation": _("in mediation"),
             "judicial_confirmation": _("judicial confirmation"), "callback": _("callback"), "closed": _("closed"),
             "returned_to_police": _("returned to police")}
-
-
-def channel_names() -> dict[str, str]:
-    return {"110": _("110 police transfer"), "12345": _("12345 hotline"), "online": _("online post"),
-            "market": _("market centre"), "walk_in": _("walk-in")}
 
 
 def person(username: str | None) -> str:

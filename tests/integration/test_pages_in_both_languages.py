@@ -99,6 +99,8 @@ def test_every_page_speaks_the_language_and_shows_no_codes_or_usernames(server, 
                 # Step names, form titles and the audit trail are the diagrams' and people's words (Chinese);
                 # the page's own words are English.
                 assert "我的待办" not in text and "退出" not in text, f"{path} mixes Chinese chrome into English"
+                for chinese in ("受理：", "完成：", "计时器触发", "督办提醒"):
+                    assert chinese not in text, f"{path} ({lang}) shows the stored Chinese summary {chinese}"
 
 
 def test_error_pages_are_the_apps_own(server):
