@@ -43,8 +43,11 @@ def text(event: dict[str, Any], steps: dict[str, str], person: Callable[[str | N
         return str(_("Supervisor reminded the team of %(step)s", step=step))
     if kind.startswith("escalation."):
         action = kind.split(".", 1)[1]
-        return str(_("Escalation of %(step)s closed: %(action)s", step=step,
+        line = str(_("Escalation of %(step)s closed: %(action)s", step=step,
                      action=action_names().get(action, action)))
+        target = (team(data["team"]) if data.get("team") else person(data.get("assignee")) if data.get("assignee")
+                  else when(parse(data.get("due_at") or "")) if data.get("due_at") else "")
+        return f"{line} → {target}" if target else line
     if kind == "timer.fired":
         names = "、".join(str(t.get("name") or "") for t in data.get("timers") or [] if isinstance(t, dict))
         return str(_("Time limit reached: %(timers)s", timers=names))

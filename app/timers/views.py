@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from app.errors import ApiError
 from app.extensions import db
 from app.http import page_arg
 from app.moments import SHANGHAI
-from app.routing.service import list_teams
+from app.tasks import supervision
 from app.timers import desk
 from app.web import page_message
 
@@ -26,17 +27,27 @@ def desk_page() -> str:
     principal = caller()
     page = page_arg(request.args)
     board = desk.list_escalations(principal, page, 50)
-    return render_template("supervisor/desk.html", board=board, teams=list_teams())
+    chosen: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+
+    def pickers_for(lane: str | None, team_code: str | None) -> dict[str, Any]:
+        # One read per kind of step on the board, not per card.
+        if (lane, team_code) not in chosen:
+            chosen[(lane, team_code)] = supervision.pickers(lane, team_code)
+        return chosen[(lane, team_code)]
+
+    return render_template("supervisor/desk.html", board=board, pickers_for=pickers_for)
 
 
 def _form_args(action: str) -> dict[str, object]:
     args: dict[str, object] = {"note": request.form.get("note", "").strip()[:2000]}
     if action == "reassign":
+        # "team:CODE" (the team's queue) or "team:CODE:USERNAME" (a member at once); a bare username too.
         target = request.form.get("target", "").strip()
-        if target:
-            args["team"] = target.removeprefix("team:")
-        if request.form.get("username", "").strip():
-            args["username"] = request.form["username"].strip()[:64]
+        team, _sep, person = target.removeprefix("team:").partition(":")
+        if team:
+            args["team"] = team
+        if person or request.form.get("username", "").strip():
+            args["username"] = (person or request.form["username"].strip())[:64]
     if action == "extend":
         text = request.form.get("due_at", "").strip()
         try:
