@@ -197,6 +197,18 @@ def _check_user_task(file: str, el: Any, lane: str | None, forms: dict[str, Any]
     if not isinstance(schema, dict) or schema.get("type") != "object":
         problems.append(Problem(form_file, el.get("id"), None, "a form schema must be an object with properties"))
         return problems
+    ui_file = props.get("formUiSchemaFilename")
+    ui = (forms.get(ui_file) or next((v for k, v in forms.items() if k.rsplit("/", 1)[-1] == ui_file), None)) \
+        if ui_file else None
+    rules = ui.get("ui:rules") if isinstance(ui, dict) else None
+    if rules is not None:
+        if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+            problems.append(Problem(ui_file or "", el.get("id"), None, "ui:rules must be a list of JSON Schemas"))
+        else:
+            try:
+                Draft202012Validator.check_schema({"allOf": rules})
+            except SchemaError as err:
+                problems.append(Problem(ui_file or "", el.get("id"), None, f"ui:rules: not valid: {err.message}"))
     for field, node in (schema.get("properties") or {}).items():
         if isinstance(node, dict) and "examples" not in node and (
                 "pattern" in node or node.get("format") not in (None, *SELF_EXPLAINING_FORMATS)):

@@ -8,7 +8,7 @@ from typing import Any
 import regex
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 
 from app import moments
 from app.engine import clock
@@ -195,4 +195,8 @@ def page_rule_errors(version_key: str, ui_file: str, ui: Any, data: dict[str, An
     if not isinstance(rules, list) or not rules:
         return {}
     schema = {"allOf": [r for r in rules if isinstance(r, dict)]}
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError:
+        return {}  # deploying refuses such rules (designer.validation); an older version's are not applied
     return errors(validator_for(version_key, f"{ui_file}#ui:rules", schema), data)

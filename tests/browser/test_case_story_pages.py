@@ -150,3 +150,39 @@ def test_the_case_diagram_shows_the_running_mediation_and_zooms(page: Page, clie
     page.click("[data-zoom=in]")
     assert viewport.get_attribute("transform") != before, "zoom in changes the view"
     _fits(page, width)
+
+
+def test_a_reminder_shows_on_the_queue_card_and_the_task_page(page: Page, clients, width):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    item = open_item(clients, "gaozhao", no)
+    reminded = clients("supervisor").post(f"/tasks/{item['id']}/remind", json={"note": "群众第三次来电，今天务必到场"})
+    assert reminded.status_code == 200
+    sign_in(page, "gaozhao")
+    card = page.locator(f"li[data-item='{item['id']}']")
+    expect(card.locator(".reminder-line")).to_contain_text("群众第三次来电，今天务必到场")
+    expect(card.locator(".reminder-line")).to_contain_text("督办中心")  # the supervisor's name, not "supervisor"
+    page.goto(f"/tasks/{item['id']}")
+    expect(page.locator(".banner.reminder")).to_contain_text("督办提醒")
+    expect(page.locator(".banner.reminder")).to_contain_text("群众第三次来电")
+    _fits(page, width)
+
+
+def test_an_agreement_needs_its_text_and_an_owed_amount_on_the_page(page: Page, clients, width):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", no, {"result": "needs_mediation"})
+    item = open_item(clients, "gaozhao", no)
+    sign_in(page, "gaozhao")
+    page.goto(f"/tasks/{item['id']}")
+    page.check("input[name=outcome][value=agreement]")
+    page.check("input[name=apply_judicial_confirmation][value=false]")
+    page.check("input[name=money_owed][value=true]")
+    page.click("form[novalidate] button[type=submit]")
+    expect(page.locator("[data-field='agreement_summary'] .field-error")).to_contain_text("必填")
+    expect(page.locator("[data-field='amount'] .field-error")).to_contain_text("必填")
+    page.fill("textarea[name=agreement_summary]", AGREEMENT)
+    page.fill("input[name=amount]", "1080")
+    page.click("form[novalidate] button[type=submit]")
+    expect(page.locator(".flash.ok")).to_be_visible()
+    _fits(page, width)

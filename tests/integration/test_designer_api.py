@@ -2,6 +2,7 @@
 problem that names the file or the element; hostile XML is refused; new versions do not disturb cases."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -240,3 +241,13 @@ def test_a_hostile_script_that_got_in_another_way_is_refused_at_run_time(app, cl
     assert "import" in resp.text
     assert sql("SELECT count(*) FROM cases")[0][0] == 0
     assert not Path("/tmp/pwned").exists()
+
+
+def test_ui_rules_that_are_not_json_schemas_are_refused_at_deploy(clients):
+    ui = json.loads((PROCESSES / "forms" / "handle.uischema.json").read_text(encoding="utf-8"))
+    ui["ui:rules"] = [{"if": {"properties": {"result": {"const": "wrong_team"}}}, "then": {"required": "reason"}}]
+    resp = upload(clients, {"forms/handle.uischema.json": json.dumps(ui, ensure_ascii=False).encode()})
+    assert resp.status_code == 422
+    body = resp.json()
+    problems = body.get("problems") or body["error"].get("problems") or []
+    assert any("ui:rules" in p["message"] for p in problems), body
