@@ -39,7 +39,7 @@ def create_app(config: Any = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config or os.environ.get("APP_CONFIG", "config.Config"))
     _secret_key(app)
-    from app.database import configure_engine, engine_options, read_only
+    from app.database import begin_request, configure_engine, engine_options
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
@@ -96,7 +96,7 @@ def create_app(config: Any = None) -> Flask:
     @app.before_request
     def _start_clock() -> None:
         g.started = time.perf_counter()
-        read_only.set(request.method in ("GET", "HEAD"))
+        begin_request(request.endpoint, request.method)
 
     @app.after_request
     def _server_timing(response: Response) -> Response:
@@ -115,8 +115,8 @@ def create_app(config: Any = None) -> Flask:
             _refuse("NUL characters are not allowed in paths or query strings")
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded",
                                                              "multipart/form-data"):
-            bad = sorted({k for k, v in request.form.items(multi=True)
-                          if "\x00" in k or (isinstance(v, str) and "\x00" in v)})
+            bad = sorted({k or "" for k, v in request.form.items(multi=True)
+                          if (isinstance(k, str) and "\x00" in k) or (isinstance(v, str) and "\x00" in v)})
             if bad:
                 _refuse("NUL characters are not allowed in form fields",
                         {k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})

@@ -147,7 +147,8 @@ class CaseUnit:
     def record(self, kind: str, summary: str, data: dict[str, Any], actor: str | None) -> None:
         if self._event is not None:
             raise RuntimeError(f"one event per unit: {self._event.kind} is recorded already")
-        self._event = _Event(kind, summary, data, actor)
+        # The column holds 512 characters; what people typed is whole in the event's data.
+        self._event = _Event(kind, summary if len(summary) <= 512 else summary[:511] + "…", data, actor)
 
     # --- writing -----------------------------------------------------------------------------------
 

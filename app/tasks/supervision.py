@@ -250,7 +250,9 @@ def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str,
     if not outcome.changes:
         return present.work_item(row)  # already so: nothing to record
     kind, joined_by = ITEM_EVENTS[action]
-    unit.record(kind, f"督办{ACTION_NAMES[action]}：{row.name} {joined_by} {outcome.target}",
+    # The summary is a line of the timeline (512 characters at most); a long note stays whole in the data.
+    target = outcome.target if len(outcome.target) <= 80 else outcome.target[:79] + "…"
+    unit.record(kind, f"督办{ACTION_NAMES[action]}：{row.name} {joined_by} {target}",
                 {"work_item": item_id, "element_id": row.element_id, **outcome.event}, principal.username)
     unit.save()
     return present.work_item(SimpleNamespace(**{**row._mapping, **outcome.changes}))

@@ -40,7 +40,7 @@ def test_completing_a_task_costs_the_same_statements_with_more_cases(app, client
         postgres = db.engine.dialect.name == "postgresql"
     if postgres:
         # the token's state (revocation and expiry apply on the very next request), load item+case, and the
-        # unit of work's save as one statement: with BEGIN and COMMIT, five round trips (bench/roundtrips.py
+        # unit of work's save as one statement, run without BEGIN/COMMIT: three round trips (bench/roundtrips.py
         # counts them from libpq's trace)
         assert few == 3
     else:
