@@ -41,6 +41,12 @@ class Mask:
             return value
         return value[:6] + "*" * min(8, len(value) - 6) if len(value) > 6 else "*" * len(value)
 
+    def channel_details(self, details: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A channel's details; the online poster's name is a person's, masked like the reporter's."""
+        if not details or self.personal:
+            return details
+        return {k: (self.name(v) if k in ("poster",) and isinstance(v, str) else v) for k, v in details.items()}
+
     def event_data(self, data: dict[str, Any]) -> dict[str, Any]:
         """Form values only for roles that may see that step's form; a note only for personal-data roles."""
         if self.personal:

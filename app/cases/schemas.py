@@ -1,9 +1,12 @@
 """Marshmallow schemas of the case API: create (intake), filters, and the read shapes for OpenAPI."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, fields, validate
+from typing import Any
+
+from marshmallow import EXCLUDE, fields, post_load, validate
 
 from app.apidoc import OpenSchema
+from app.cases import channels
 from app.casework.models import CHANNELS, STATUSES
 from app.fields import NON_BLANK, PHONE, LocalTime, OptionalDateTime, Str, Trimmed
 from app.http import MAX_PAGE
@@ -34,6 +37,16 @@ class CaseCreateSchema(OpenSchema):
     occurred_at = OptionalDateTime()
     lat = fields.Float(validate=validate.Range(-90, 90), allow_none=True, allow_nan=False)
     lon = fields.Float(validate=validate.Range(-180, 180), allow_none=True, allow_nan=False)
+    channel_details = fields.Dict(allow_none=True, metadata={"description": (
+        "by channel — 110: incident_no, called_at, police_station; 12345: work_order_no, called_at; online: "
+        "platform, url, poster, posted_at; market: market, stall; walk_in: service_station. Times RFC 3339, not "
+        "in the future; response times are measured from called_at or posted_at")})
+
+    @post_load
+    def _channel(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        details, reported, ignored = channels.read(data["channel"], data.get("channel_details"))
+        data.update(channel_details=details, called_at=reported, ignored_details=ignored)
+        return data
 
 
 class CaseFilterSchema(OpenSchema):
@@ -140,6 +153,8 @@ class CaseReadSchema(OpenSchema):
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
     occurred_at = LocalTime(allow_none=True)
+    channel_details = fields.Dict(allow_none=True, metadata={"description": "what the channel added (times as sent)"})
+    called_at = LocalTime(allow_none=True, metadata={"description": "the call or post time, responses are timed from"})
     opened_at = LocalTime(required=True)
     closed_at = LocalTime(allow_none=True)
     process_version = fields.String()

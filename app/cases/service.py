@@ -84,6 +84,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         return existing.case_no, False
 
     township, category, warnings = _normalise_place_and_category(payload)
+    ignored_fields = [*ignored_fields, *(f"channel_details.{k}" for k in payload.get("ignored_details") or [])]
     warnings += [{"field": name, "code": "ignored_field",
                   "message": f"{name}: 不认识的字段，已忽略 (unknown field, ignored)"} for name in ignored_fields]
     version_key = current_version_key()
@@ -95,6 +96,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         "township_code": township, "team_code": None, "reporter_name": reporter.get("name"),
         "reporter_phone": reporter.get("phone"), "address": payload.get("address"), "lat": payload.get("lat"),
         "lon": payload.get("lon"), "occurred_at": payload.get("occurred_at"), "opened_at": now,
+        "channel_details": payload.get("channel_details"), "called_at": payload.get("called_at"),
         "opened_by": principal.username, "updated_at": now, "warnings": warnings,
         "process_version": version_key, "workflow_state": b"", "lock_version": 0, "completed_elements": [],
     }

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
-from app.cases import service, timeline
+from app.cases import channels, service, timeline
 from app.errors import NotFound
 from app.extensions import db
 from app.routing.models import Team
@@ -44,4 +44,5 @@ def case_page(case_no: str) -> str:
     for e in events:
         e["line"] = timeline.text(e, steps, person, team, when)
     return render_template("cases/case.html", case=case, events=events, diagram=diagram,
-                           sections=service.record_of(principal, case_no), viewer=available("bpmn-js"))
+                           detail_labels=channels.labels(), sections=service.record_of(principal, case_no),
+                           viewer=available("bpmn-js"))

@@ -48,6 +48,10 @@ class Case(db.Model):  # type: ignore[name-defined]
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the channel added (CONTRACT.md, "Intake by channel") and the call or post time it gave: response
+    # times are measured from called_at when there is one, else from opened_at.
+    channel_details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_by: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
