@@ -57,6 +57,7 @@ def case(row: Any, open_items: list[dict[str, Any]], *, mask: Mask) -> dict[str,
         "description": row.description,
         "category": row.category,
         "category_name": category.name if category else None,
+        "category_group": category.group if category else None,
         "township": township_ref(row.township_code),
         "team": team_ref(row.team_code, row.team_name),
         "reporter": {

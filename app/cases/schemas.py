@@ -146,6 +146,7 @@ class CaseReadSchema(OpenSchema):
     description = fields.String()
     category = fields.String(allow_none=True)
     category_name = fields.String(allow_none=True)
+    category_group = fields.String(allow_none=True, metadata={"description": "the category's group (a wave-1 code)"})
     township = fields.Nested(TownshipRefSchema, allow_none=True)
     team = fields.Nested(CodeNameSchema, allow_none=True)
     reporter = fields.Dict()

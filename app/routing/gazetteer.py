@@ -29,6 +29,10 @@ class Category:
     code: str
     name: str
     description: str
+    group: str = ""  # the group's code (a group's own code for a group)
+    group_name: str = ""
+    police: bool = False  # a police matter: handed back to the police
+    leaf: bool = True  # what a case's category holds; a group code (wave 1) is still accepted
 
 
 def _norm(text: str) -> str:
@@ -67,13 +71,32 @@ def gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def _categories() -> tuple[dict[str, Category], dict[str, str]]:
-    raw = json.loads((DATA / "categories.json").read_text(encoding="utf-8"))["categories"]
-    by_code = {c["code"]: Category(c["code"], c["name"], c["description"]) for c in raw}
+    raw = json.loads((DATA / "categories.json").read_text(encoding="utf-8"))
+    groups = {g["code"]: g for g in raw["groups"]}
+    by_code: dict[str, Category] = {}
     index: dict[str, str] = {}
-    for c in raw:
-        for key in [c["code"], c["name"], *c.get("aliases", [])]:
-            index[_norm(key)] = c["code"]
+    # Groups first: a leaf of the same code, name or alias is the more precise answer and wins.
+    for g in raw["groups"]:
+        by_code[g["code"]] = Category(g["code"], g["name"], g.get("description", ""), g["code"], g["name"],
+                                      bool(g.get("police")), leaf=False)
+        for key in [g["code"], g["name"], *g.get("aliases", [])]:
+            index[_norm(key)] = g["code"]
+    for leaf in raw["leaves"]:
+        group = groups[leaf["group"]]
+        description = leaf.get("description", group.get("description", ""))
+        by_code[leaf["code"]] = Category(leaf["code"], leaf["name"], description, group["code"], group["name"],
+                                         bool(group.get("police")), leaf=True)
+        for key in [leaf["code"], leaf["name"], *leaf.get("aliases", [])]:
+            if index.get(_norm(key)) in groups and _norm(key) in (_norm(group["code"]), _norm(group["name"])) \
+                    and leaf["code"] != group["code"]:
+                continue  # a group's own code and name keep meaning the group
+            index[_norm(key)] = leaf["code"]
     return by_code, index
+
+
+def category_leaves() -> list[Category]:
+    """The leaves, grouped in the file's order (what the routing form offers)."""
+    return [c for c in categories().values() if c.leaf]
 
 
 def categories() -> dict[str, Category]:

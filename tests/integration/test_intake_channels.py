@@ -87,3 +87,20 @@ def test_the_case_page_shows_the_channels_details_by_name(server, clients):
     page = sign_in(server, "supervisor").get(f"{server}/cases/{no}", timeout=10).text
     assert "警情编号" in page and "JX110-20261201-0042" in page and "高照派出所" in page
     assert "2026-12-01 09:58" in page and "incident_no</dt>" not in page
+
+
+def test_leaf_categories_are_taken_at_intake_and_by_the_dispatcher(clients):
+    from tests.flows import act, open_item
+
+    body = {**_body("12345", None, "cat-leaf"), "category": "wage_arrears"}
+    case = clients("intake").post("/cases", json=body).json()
+    assert (case["category"], case["category_name"], case["category_group"]) == ("wage_arrears", "拖欠工资",
+                                                                                 "labour_dispute")
+    assert case["warnings"] == []
+    act(clients, "dispatcher", case["case_no"], {"is_police_matter": False, "category": "freight_fee",
+                                                 "township": "xiuzhou-gaozhao"})
+    routed = clients("supervisor").get(f"/cases/{case['case_no']}").json()
+    assert (routed["category"], routed["category_group"]) == ("freight_fee", "economic_dispute")
+    assert open_item(clients, "gaozhao", case["case_no"])["element_id"] == "Task_handle"
+    group = clients("intake").post("/cases", json={**_body("12345", None, "cat-group"), "category": "劳资纠纷"})
+    assert group.json()["category"] == "labour_dispute", "the wave-1 group codes and names are still accepted"

@@ -29,10 +29,31 @@ def test_township_matching(text, code):
 
 def test_categories_match_by_code_name_or_alias():
     assert match_category("劳资纠纷").code == "labour_dispute"
-    assert match_category("欠薪").code == "labour_dispute"
+    assert match_category("欠薪").code == "wage_arrears", "an alias of a leaf is the leaf (more precise)"
     assert match_category("LABOUR_DISPUTE").code == "labour_dispute"
     assert match_category("外星人") is None
     assert "other" in categories()
+
+
+def test_the_category_tree_of_the_contract():
+    cats = categories()
+    tree = {
+        "economic_dispute": {"freight_fee", "debt", "contract_dispute"},
+        "labour_dispute": {"wage_arrears", "labour_relations"}, "neighbour_dispute": {"neighbour_dispute"},
+        "family_dispute": {"family_dispute"}, "consumer_dispute": {"consumer_dispute"},
+        "market_dispute": {"market_dispute"}, "tourism": {"tourist_help"},
+        "property_management": {"property_management", "rental_dispute"},
+        "public_safety": {"road_hazard", "public_facility"}, "environment": {"environment"},
+        "land_use": {"land_use"}, "traffic_minor": {"traffic_minor"}, "other": {"other"},
+        "police": {"theft", "assault", "fraud", "traffic_injury", "missing_person", "public_security"},
+    }
+    leaves = {c.code: c for c in cats.values() if c.leaf}
+    assert {code: {leaf for leaf, c in leaves.items() if c.group == code} for code in tree} == tree
+    assert set(leaves) == set().union(*tree.values())
+    assert all(leaves[code].police for code in tree["police"]) and not leaves["wage_arrears"].police
+    # The wave-1 group codes are still accepted, as groups.
+    assert not cats["labour_dispute"].leaf and cats["labour_dispute"].group == "labour_dispute"
+    assert match_category("拖欠运费").code == "freight_fee" and match_category("经济纠纷").code == "economic_dispute"
 
 
 def test_every_township_has_a_team_and_every_county_a_court():
