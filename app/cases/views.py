@@ -1,17 +1,22 @@
 """The case page: details, open steps, the timeline, and the BPMN diagram with its progress marked."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_babel import format_datetime
 from sqlalchemy import select
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.cases import channels, service, timeline
+from app.casework.models import CHANNELS, STATUSES
 from app.errors import NotFound
 from app.extensions import db
+from app.http import page_arg
+from app.moments import SHANGHAI
+from app.routing.gazetteer import category_leaves, gazetteer
 from app.routing.models import Team
 from app.vendor import available
 from app.versions.service import bundle_for
@@ -46,3 +51,34 @@ def case_page(case_no: str) -> str:
     return render_template("cases/case.html", case=case, events=events, diagram=diagram,
                            detail_labels=channels.labels(), sections=service.record_of(principal, case_no),
                            viewer=available("bpmn-js"))
+
+
+PER_PAGE = 20
+
+
+def _day(text: str | None, *, end: bool = False) -> datetime | None:
+    """A date from the filter form as the start (or the end) of that day in Asia/Shanghai."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    start = datetime.combine(day, time(), tzinfo=SHANGHAI)
+    return start + timedelta(days=1) if end else start
+
+
+@bp.get("/cases")
+@permissions.page(policy.sees_cases)
+def list_page() -> str:
+    """Staff search and list: the filters of GET /api/v1/cases, text search and paging."""
+    args = request.args
+    filters: dict[str, Any] = {key: args[key].strip()[:64] for key in ("status", "township", "category", "channel")
+                               if args.get(key, "").strip()}
+    if args.get("q", "").strip():
+        filters["q"] = args["q"].strip()[:200]
+    filters["opened_from"], filters["opened_to"] = _day(args.get("opened_from")), _day(args.get("opened_to"), end=True)
+    page = page_arg(args)
+    filters.update(page=page, per_page=PER_PAGE)
+    items, total = service.list_cases(caller(), filters)
+    return render_template("cases/list.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), args=args, statuses=STATUSES, channels=CHANNELS,
+                           townships=gazetteer().places, categories=category_leaves())
