@@ -156,6 +156,9 @@ class CaseReadSchema(OpenSchema):
     occurred_at = LocalTime(allow_none=True)
     channel_details = fields.Dict(allow_none=True, metadata={"description": "what the channel added (times as sent)"})
     called_at = LocalTime(allow_none=True, metadata={"description": "the call or post time, responses are timed from"})
+    possible_duplicates = fields.List(fields.String(), metadata={
+        "description": "case numbers that may be the same matter: the same phone within 7 days, or the same township "
+                       "and a similar text within 24 hours"})
     opened_at = LocalTime(required=True)
     closed_at = LocalTime(allow_none=True)
     process_version = fields.String()

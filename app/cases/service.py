@@ -8,7 +8,7 @@ from sqlalchemy import exists, func, or_, select
 
 from app.auth import policy
 from app.auth.principal import Principal
-from app.cases import present, record
+from app.cases import duplicates, present, record
 from app.cases.masking import Mask
 from app.casework import operations
 from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
@@ -97,6 +97,8 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         "reporter_phone": reporter.get("phone"), "address": payload.get("address"), "lat": payload.get("lat"),
         "lon": payload.get("lon"), "occurred_at": payload.get("occurred_at"), "opened_at": now,
         "channel_details": payload.get("channel_details"), "called_at": payload.get("called_at"),
+        "possible_duplicates": duplicates.find(db.session, now, reporter.get("phone"), township,
+                                               payload["description"]),
         "opened_by": principal.username, "updated_at": now, "warnings": warnings,
         "process_version": version_key, "workflow_state": b"", "lock_version": 0, "completed_elements": [],
     }

@@ -31,7 +31,11 @@ STATES = ("open", "claimed", "completed", "cancelled")
 
 class Case(db.Model):  # type: ignore[name-defined]
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("channel", "external_ref"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_ref"),
+        # Intake looks for the same reporter's phone in the last days (possible duplicates).
+        Index("ix_cases_reporter_phone_opened", "reporter_phone", "opened_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -52,6 +56,8 @@ class Case(db.Model):  # type: ignore[name-defined]
     # times are measured from called_at when there is one, else from opened_at.
     channel_details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Cases that may be the same matter (app/cases/duplicates.py), for the dispatcher to judge.
+    possible_duplicates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_by: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
