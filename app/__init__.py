@@ -65,6 +65,7 @@ def create_app(config: Any = None) -> Flask:
     from app.auth.audit import init_audit
     from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
+    from app.cases.intake_page import bp as intake_page
     from app.cases.views import bp as case_pages
     from app.cli import register_cli
     from app.designer.api import blp as processes_blp
@@ -88,7 +89,7 @@ def create_app(config: Any = None) -> Flask:
         api.register_blueprint(blueprint)
     from app.vendor import bp as vendor_assets
 
-    for page in (auth_pages, task_pages, case_pages, supervisor_pages, designer_pages, vendor_assets):
+    for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, vendor_assets):
         app.register_blueprint(page)
     register_error_handlers(app)
     register_cli(app)

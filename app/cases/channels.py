@@ -17,7 +17,9 @@ CLOCK_GRACE = timedelta(minutes=5)
 
 def _not_future(when: datetime | None) -> None:
     if when is not None and when > clock.now() + CLOCK_GRACE:
-        raise ValidationError("cannot be later than now")
+        from flask_babel import gettext as _
+
+        raise ValidationError(_("cannot be later than now"))
 
 
 class _Details(Schema):

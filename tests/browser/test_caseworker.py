@@ -130,12 +130,13 @@ def test_repeated_groups_and_choices(page: Page, clients, routed_case):
     assert body["experts"] == ["lawyer", "labour"] and body["amount"] == 1080
 
 
-@pytest.mark.parametrize("path", ["/", "task", "case", "cases"])
+@pytest.mark.parametrize("path", ["/", "task", "case", "cases", "intake"])
 def test_pages_fit_a_phone(page: Page, clients, routed_case, path):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "gaozhao")
     item = open_item(clients, "gaozhao", routed_case)
-    url = {"/": "/", "task": f"/tasks/{item['id']}", "case": f"/cases/{routed_case}", "cases": "/cases"}[path]
+    url = {"/": "/", "task": f"/tasks/{item['id']}", "case": f"/cases/{routed_case}", "cases": "/cases",
+           "intake": "/intake"}[path]
     page.goto(url)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{url} scrolls sideways at 390 px ({width} px wide)"

@@ -75,7 +75,7 @@ def story(app, clients):
 def test_every_page_speaks_the_language_and_shows_no_codes_or_usernames(server, story, lang):
     no, item_id, closed = story
     pages = {
-        "gaozhao": ["/", f"/tasks/{item_id}", f"/cases/{no}", "/account/password", "/cases"],
+        "gaozhao": ["/", f"/tasks/{item_id}", f"/cases/{no}", "/account/password", "/cases", "/intake"],
         "supervisor": ["/supervisor", f"/cases/{closed}", f"/tasks/{item_id}"],
         "designer": ["/designer"],
     }
