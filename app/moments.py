@@ -42,6 +42,12 @@ def parse(text: str) -> datetime | None:
     return when if in_range(when) else None
 
 
+def parse_local(text: str) -> datetime | None:
+    """Like parse; a time written without an offset (a page's datetime-local input) is Asia/Shanghai's."""
+    when = parse(text)
+    return when if when is None or when.tzinfo else when.replace(tzinfo=SHANGHAI)
+
+
 def local_iso(value: datetime | None) -> str | None:
     """A time as answers and audit events write it: RFC 3339 in the local time, to the second."""
     return value.astimezone(SHANGHAI).isoformat(timespec="seconds") if value is not None else None

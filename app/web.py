@@ -81,6 +81,11 @@ def status_names() -> dict[str, str]:
             "returned_to_police": _("returned to police")}
 
 
+def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A time as pages write it, in Asia/Shanghai."""
+    return format_datetime(value, fmt) if value is not None else ""
+
+
 def person(username: str | None) -> str:
     """A person's name for a page (pages show names, not usernames); all names are read once per request."""
     if not username:
@@ -110,9 +115,6 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
-        def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-            return format_datetime(value, fmt) if value is not None else ""
-
         principal = session_principal()
         return {"when": when, "iso": local_iso, "current_locale": str(get_locale()), "principal": principal,
                 "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, validate
 
 from app.engine import clock
@@ -17,8 +18,6 @@ CLOCK_GRACE = timedelta(minutes=5)
 
 def _not_future(when: datetime | None) -> None:
     if when is not None and when > clock.now() + CLOCK_GRACE:
-        from flask_babel import gettext as _
-
         raise ValidationError(_("cannot be later than now"))
 
 
@@ -85,8 +84,6 @@ def read(channel: str, given: Any) -> tuple[dict[str, Any] | None, datetime | No
 
 def labels() -> dict[str, str]:
     """What a page calls each detail (in the page's language)."""
-    from flask_babel import gettext as _
-
     return {"incident_no": _("Incident number"), "called_at": _("Called at"), "police_station": _("Police station"),
             "work_order_no": _("Work order number"), "platform": _("Platform"), "url": _("Link"),
             "poster": _("Posted by"), "posted_at": _("Posted at"), "market": _("Market"), "stall": _("Stall"),

@@ -26,10 +26,10 @@ TIMES = ("occurred_at", "called_at", "posted_at")
 
 def _time(text: str) -> str | None:
     """A datetime-local value (no offset) as the API writes times: RFC 3339 in Asia/Shanghai."""
-    when = moments.parse(text) if text else None
+    when = moments.parse_local(text) if text else None
     if when is None:
         return text or None  # the schema says what is wrong with it, next to the field
-    return (when if when.tzinfo else when.replace(tzinfo=moments.SHANGHAI)).isoformat(timespec="seconds")
+    return when.isoformat(timespec="seconds")
 
 
 def _payload(form: Any) -> dict[str, Any]:

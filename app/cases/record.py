@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import moments
-from app.auth.models import User
 from app.auth.principal import Principal
 from app.cases.masking import Mask
 from app.casework.models import WorkItem
@@ -39,7 +38,7 @@ class Section:
     element_id: str
     name: str
     team: str | None
-    by: str | None
+    by: str | None  # the username: pages show the person's name (app.web.person)
     at: datetime | None
     round: int
     entries: list[Entry]
@@ -74,10 +73,6 @@ def _text(node: dict[str, Any], value: Any) -> str:
     return str(value)
 
 
-def _masked(value: str, mask: Mask) -> str:
-    return mask.name(value) or ""
-
-
 def entries(schema: dict[str, Any], ui: dict[str, Any], data: dict[str, Any], mask: Mask,
             in_full: bool) -> list[Entry]:
     """The recorded values in the form's order, labelled by the form; fields left empty are left out."""
@@ -99,7 +94,7 @@ def entries(schema: dict[str, Any], ui: dict[str, Any], data: dict[str, Any], ma
             continue
         text = _text(node, value)
         if node.get("x-personal") and not in_full:
-            text = _masked(text, mask)
+            text = mask.name(text) or ""
         long = node.get("type") == "string" and not _choice_titles(node) and (
             _obj(ui.get(name)).get("ui:widget") == "textarea" or (node.get("maxLength") or 0) > 200)
         out.append(Entry(label, text, long))
@@ -136,23 +131,15 @@ def case_record(principal: Principal, case_id: int, process_version: str) -> lis
         .order_by(items_t.c.completed_at, items_t.c.id)
     ).all()
     bundle = bundle_for(process_version)
-    people = person_names({r.completed_by for r in rows if r.completed_by})
     sections = []
     for r in rows:
         schema = _obj(bundle.form(r.form_file)) if r.form_file else {}
         ui = _obj(bundle.form(r.ui_file)) if r.ui_file else {}
         readable = _readable(mask, principal, schema, r.team_code, r.lane)
         shown = entries(schema, ui, _obj(r.result_data), mask, in_full) if readable else []
-        sections.append(Section(r.id, r.element_id, r.name, r.team_name, people.get(r.completed_by or ""),
+        sections.append(Section(r.id, r.element_id, r.name, r.team_name, r.completed_by,
                                 r.completed_at, r.round or 1, shown, hidden=not readable))
     return sections
-
-
-def person_names(usernames: set[str]) -> dict[str, str]:
-    if not usernames:
-        return {}
-    rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(sorted(usernames))))
-    return {username: name for username, name in rows}
 
 
 def why_again(sections: list[Section], created_at: datetime | None) -> list[Section]:

@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_datetime
 from sqlalchemy import select
 
 from app.auth import permissions, policy
@@ -20,7 +19,7 @@ from app.routing.gazetteer import category_leaves, gazetteer
 from app.routing.models import Team
 from app.vendor import available
 from app.versions.service import bundle_for
-from app.web import person
+from app.web import person, when
 
 bp = Blueprint("cases", __name__)
 
@@ -42,9 +41,6 @@ def case_page(case_no: str) -> str:
         if not teams:  # read only when an event names a team (a reassignment)
             teams.update({c: n for c, n in db.session.execute(select(Team.code, Team.name))})
         return teams.get(code or "", code or "")
-
-    def when(value: datetime | None) -> str:
-        return format_datetime(value, "yyyy-MM-dd HH:mm") if value is not None else ""
 
     for e in events:
         e["line"] = timeline.text(e, steps, person, team, when)

@@ -15,8 +15,7 @@ from app.errors import Forbidden, Invalid
 from app.extensions import db
 from app.http import Deferred
 from app.routing.models import Team
-from app.tasks import forms, service, supervision
-from app.versions.service import bundle_for
+from app.tasks import service, supervision
 
 
 def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict[str, Any]:
@@ -27,11 +26,7 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict) or data.get("action") not in supervision.ESCALATION_ACTIONS:
         return service.complete(principal, item_id, request_body, row)  # its own checks say what is wrong
-    schema = bundle_for(row.process_version).form(row.form_file) or {"type": "object"}
-    problems = forms.errors(forms.validator_for(row.process_version, row.form_file or "", schema), data)
-    if problems:
-        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(problems.items()))
-        raise Invalid(f"the form is not complete or not valid: {summary}", problems)
+    data = service.form_data(row, data)  # the escalation's own form: extend needs due_at, reassign reassign_to
     if not policy.can_supervise(principal):
         raise Forbidden("only a supervisor can close an escalation")
     escalation = supervision.load_escalation(item_id)
@@ -48,10 +43,10 @@ def complete(principal: Principal, item_id: int, request_body: Deferred) -> dict
 def _action_args(action: str, data: dict[str, Any]) -> dict[str, Any]:
     args: dict[str, Any] = {"note": data.get("note") or ""}
     if action == "extend":
-        when = moments.parse(str(data.get("due_at", "")))
+        when = moments.parse_local(str(data.get("due_at", "")))
         if when is None:
             raise Invalid("extending needs the new limit", {"due_at": ["required"]})
-        args["due_at"] = when if when.tzinfo else when.replace(tzinfo=moments.SHANGHAI)
+        args["due_at"] = when
     if action == "reassign":
         target = str(data.get("reassign_to", "")).strip()
         is_team = db.session.execute(select(Team.code).where(Team.code == target)).first() is not None

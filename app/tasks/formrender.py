@@ -148,10 +148,10 @@ def _read_scalar(node: dict[str, Any], raw: str) -> Any:
             return raw  # "nan" and "inf" are floats to Python, never numbers to the form
         return int(number) if typ == "integer" and number.is_integer() else number
     if node.get("format") == "date-time":
-        when = moments.parse(raw)
+        when = moments.parse_local(raw)
         if when is None:
             return raw  # not a time, or out of range: the format checker says so next to the field
-        return (when if when.tzinfo else when.replace(tzinfo=SHANGHAI)).isoformat()
+        return when.isoformat()
     return raw
 
 

@@ -46,11 +46,9 @@ def _not_future(validator: Any, flag: Any, instance: Any, schema: Any) -> Any:
     """`x-not-future`: a time that has happened (a call, an arrival, a ruling) cannot lie ahead of now."""
     if flag is not True or not isinstance(instance, str):
         return
-    when = moments.parse(instance.replace("Z", "+00:00").replace("z", "+00:00"))
+    when = moments.parse_local(instance.replace("Z", "+00:00").replace("z", "+00:00"))
     if when is None:
         return  # the format checker reports a time that is not one
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=moments.SHANGHAI)
     now = clock.now()
     if schema.get("format") == "date":
         future = when.date() > now.astimezone(moments.SHANGHAI).date()

@@ -135,6 +135,18 @@ def not_open_message(row: Any) -> str:
     return f"this work item is {row.state}; nothing left to do here"
 
 
+def form_data(row: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The step's form data as its schema takes it (names of townships and categories as codes), or 422 with
+    each field's problems."""
+    schema = bundle_for(row.process_version).form(row.form_file) or {"type": "object"}
+    data = forms.prepare(schema, given)
+    problems = forms.errors(forms.validator_for(row.process_version, row.form_file or "", schema), data)
+    if problems:
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(problems.items()))
+        raise Invalid(f"the form is not complete or not valid: {summary}", problems)
+    return data
+
+
 def complete(principal: Principal, item_id: int, request_body: Deferred, row: Any = None) -> dict[str, Any]:
     """``row``: the item as load_item(with_case=True) read it, when the caller has it already."""
     row = row if row is not None else load_item(principal, item_id, with_case=True)
@@ -147,14 +159,7 @@ def complete(principal: Principal, item_id: int, request_body: Deferred, row: An
     if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
         raise Invalid("send {\"data\": {...}} with the form's fields", {"data": ["must be a JSON object"]})
 
-    bundle = bundle_for(row.process_version)
-    schema = bundle.form(row.form_file) or {"type": "object"}
-    data = forms.prepare(schema, body.get("data") or {})
-    problems = forms.errors(forms.validator_for(row.process_version, row.form_file or "", schema), data)
-    if problems:
-        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(problems.items()))
-        raise Invalid(f"the form is not complete or not valid: {summary}", problems)
-
+    data = form_data(row, body.get("data") or {})
     unit = CaseUnit(CaseRef.of_item(row))
     now = unit.now
     progress = operations.complete(unit, row, data, principal.username,

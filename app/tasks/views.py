@@ -96,29 +96,36 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], 
                            if supervising else None), status
 
 
+def action_args(action: str, form: Any) -> dict[str, Any]:
+    """A supervisor's action as a page posts it (the task page's and the desk's forms alike): a note; for assign
+    and reassign a target "CODE" (a team's queue), "CODE:USERNAME" or ":USERNAME" (the desk writes "team:" in
+    front, and an older desk form a separate username); for extend the new limit, local time without offset."""
+    args: dict[str, Any] = {"note": form.get("note", "").strip()[:2000]}
+    if action in ("assign", "reassign"):
+        team, _sep, person = form.get("target", "").strip().removeprefix("team:").partition(":")
+        person = person or form.get("username", "").strip()
+        if not team and not person:
+            raise Invalid(_("Choose a team or a person."), {"target": ["required"]})
+        if person:
+            args["username"] = person[:64]
+        if action == "reassign" and team:
+            args["team"] = team
+    if action == "extend":
+        when = moments.parse_local(form.get("due_at", "").strip())
+        if when is None:
+            raise Invalid(_("Give the new limit as a date and time."), {"due_at": ["required"]})
+        args["due_at"] = when
+    return args
+
+
 @bp.post("/tasks/<id:item_id>/supervise/<action>")
 @permissions.page(policy.can_supervise)
 def supervise(item_id: int, action: str) -> Response:
     """The task page's supervisor actions: the same ones as the desk's and the API's (tasks.supervision)."""
     if action not in supervision.ACTIONS:
         abort(404)
-    form = request.form
-    args: dict[str, Any] = {"note": form.get("note", "").strip()[:2000]}
     try:
-        if action in ("assign", "reassign"):
-            target = form.get("target", "").strip()
-            team, _sep, person = target.partition(":")
-            if not target:
-                raise Invalid(_("Choose a team or a person."), {"target": ["required"]})
-            if person:
-                args["username"] = person
-            if action == "reassign" and team:
-                args["team"] = team
-        if action == "extend":
-            when = moments.parse(form.get("due_at", "").strip())
-            if when is None:
-                raise Invalid(_("Give the new limit as a date and time."), {"due_at": ["required"]})
-            args["due_at"] = when if when.tzinfo else when.replace(tzinfo=moments.SHANGHAI)
+        args = action_args(action, request.form)
         if action == "remind" and not args["note"]:
             raise Invalid(_("Write what the reminder says."), {"note": ["required"]})
         supervision.act_on_item(_me(), item_id, action, args)

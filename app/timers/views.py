@@ -1,7 +1,6 @@
 """The supervisor's desk page: escalations, most overdue first, and the four actions."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,8 +12,8 @@ from app.auth.permissions import caller
 from app.errors import ApiError
 from app.extensions import db
 from app.http import page_arg
-from app.moments import SHANGHAI
 from app.tasks import supervision
+from app.tasks.views import action_args
 from app.timers import desk
 from app.web import page_message
 
@@ -38,26 +37,6 @@ def desk_page() -> str:
     return render_template("supervisor/desk.html", board=board, pickers_for=pickers_for)
 
 
-def _form_args(action: str) -> dict[str, object]:
-    args: dict[str, object] = {"note": request.form.get("note", "").strip()[:2000]}
-    if action == "reassign":
-        # "team:CODE" (the team's queue) or "team:CODE:USERNAME" (a member at once); a bare username too.
-        target = request.form.get("target", "").strip()
-        team, _sep, person = target.removeprefix("team:").partition(":")
-        if team:
-            args["team"] = team
-        if person or request.form.get("username", "").strip():
-            args["username"] = (person or request.form["username"].strip())[:64]
-    if action == "extend":
-        text = request.form.get("due_at", "").strip()
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            raise ApiError(422, _("Give the new limit as a date and time."), fields={"due_at": ["required"]}) from None
-        args["due_at"] = when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
-    return args
-
-
 @bp.post("/supervisor/escalations/<id:escalation_id>/<action>")
 @permissions.page(policy.can_supervise)
 def act(escalation_id: int, action: str) -> Response:
@@ -65,7 +44,7 @@ def act(escalation_id: int, action: str) -> Response:
     if action not in desk.ACTIONS:
         abort(404)
     try:
-        result = desk.act(principal, escalation_id, action, _form_args(action))
+        result = desk.act(principal, escalation_id, action, action_args(action, request.form))
         db.session.commit()
         labels = {"remind": _("Remind"), "reassign": _("Reassign"), "extend": _("Extend"),
                   "take_over": _("Take over")}
