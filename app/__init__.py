@@ -73,6 +73,7 @@ def create_app(config: Any = None) -> Flask:
     from app.errors import register_error_handlers
     from app.extensions import csrf
     from app.routing.api import blp as teams_blp
+    from app.routing.suggestions.api import blp as suggestions_blp
     from app.security import init_security
     from app.tasks.api import blp as tasks_blp
     from app.tasks.views import bp as task_pages
@@ -83,7 +84,7 @@ def create_app(config: Any = None) -> Flask:
     init_security(app)
     init_web(app)
     init_audit(app)
-    for blueprint in (cases_blp, tasks_blp, teams_blp, processes_blp, escalations_blp):
+    for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

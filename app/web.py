@@ -15,6 +15,7 @@ from app import moments
 from app.auth import sessions
 from app.auth.models import User
 from app.auth.principal import Principal
+from app.cases import identification
 from app.cases.timeline import channel_names
 from app.engine import clock
 from app.errors import ApiError
@@ -118,7 +119,8 @@ def init_web(app: Flask) -> None:
         principal = session_principal()
         return {"when": when, "iso": local_iso, "current_locale": str(get_locale()), "principal": principal,
                 "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names(),
-                "channel_names": channel_names(), "person": person}
+                "channel_names": channel_names(), "person": person,
+                "decided_labels": identification.decided_labels(), "decided_value": identification.decided_value}
 
     # A global, not a context variable: the form-field macros are imported without the page's context.
     app.jinja_env.globals["how_long"] = lambda seconds: format_timedelta(timedelta(seconds=seconds or 0),

@@ -17,6 +17,14 @@ def can_open_case(p: Principal) -> bool:
     return p.has_role("intake", "dispatcher", "caseworker", "supervisor")
 
 
+def can_link_duplicates(p: Principal) -> bool:
+    return p.has_role("dispatcher", "supervisor")
+
+
+def can_ask_suggestions(p: Principal) -> bool:
+    return p.has_role("intake", "dispatcher")
+
+
 def sees_all_cases(p: Principal) -> bool:
     return p.has_role("intake", "dispatcher", "callback", "supervisor", "designer")
 

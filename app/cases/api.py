@@ -5,8 +5,9 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, validate
 
-from app.apidoc import COMMON, READ_ONE, operation
+from app.apidoc import COMMON, READ_ONE, WRITE, OpenSchema, operation
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.cases import service
@@ -20,6 +21,7 @@ from app.cases.schemas import (
     PageArgsSchema,
 )
 from app.extensions import db
+from app.fields import Str, Trimmed
 from app.http import json_body, load, page_of, query
 
 blp = Blueprint("api_cases", __name__, url_prefix="/api/v1", description="Cases (诉求)")
@@ -58,6 +60,24 @@ class Case(MethodView):
     @permissions.api(policy.sees_cases)
     def get(self, case_no: str) -> Any:
         return service.get_case(caller(), case_no)
+
+
+class LinkSchema(OpenSchema):
+    primary = Trimmed(required=True, validate=validate.Length(min=1, max=32),
+                      metadata={"description": "the primary case's number; it carries the matter from now on"})
+    note = Str(validate=validate.Length(max=2000))
+
+
+@blp.route("/cases/<string:case_no>/link")
+class CaseLink(MethodView):
+    @operation(blp, ok={200: CaseReadSchema}, errors=WRITE, body=LinkSchema,
+               summary="Dispatcher or supervisor: link a duplicate to its primary case; the duplicate's steps end")
+    @permissions.api(policy.can_link_duplicates)
+    def post(self, case_no: str) -> Any:
+        args = load(LinkSchema(unknown=EXCLUDE), json_body())
+        out = service.link_duplicate(caller(), case_no, args["primary"], args.get("note") or "")
+        db.session.commit()
+        return out
 
 
 @blp.route("/cases/<string:case_no>/events")

@@ -19,6 +19,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.http import load
 from app.routing.gazetteer import category_leaves, gazetteer
+from app.routing.suggestions.suggest import suggest
 
 bp = Blueprint("intake", __name__)
 TIMES = ("occurred_at", "called_at", "posted_at")
@@ -53,11 +54,12 @@ def _payload(form: Any) -> dict[str, Any]:
     return payload
 
 
-def _render(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
+def _render(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200,
+            suggestion: dict[str, Any] | None = None) -> tuple[str, int]:
     fields_by_channel = {c: list(s().fields) for c, s in channels.SCHEMAS.items()}
     return render_template("cases/intake.html", values=values, errors=errors, channels=CHANNELS,
                            fields_by_channel=fields_by_channel, detail_labels=channels.labels(),
-                           townships=gazetteer().places, categories=category_leaves(),
+                           townships=gazetteer().places, categories=category_leaves(), suggestion=suggestion,
                            submission=values.get("submission") or f"web-{uuid.uuid4().hex}"), status
 
 
@@ -72,6 +74,8 @@ def intake_page() -> tuple[str, int]:
 def register() -> Response | tuple[str, int]:
     form = request.form
     payload = _payload(form)
+    if form.get("preview"):
+        return _preview(form.to_dict(), payload)
     try:
         data = load(CaseCreateSchema(), payload)
         case_no, created = service.open_case(caller(), data, [])
@@ -82,3 +86,21 @@ def register() -> Response | tuple[str, int]:
     flash(_("Registered as case %(no)s.", no=case_no) if created else
           _("Already registered as case %(no)s; nothing was added.", no=case_no), "ok")
     return redirect(url_for("cases.case_page", case_no=case_no))
+
+
+def _preview(values: dict[str, Any], payload: dict[str, Any]) -> tuple[str, int]:
+    """"识别" before saving: the suggestion beside the form, its township and category selected where the
+    form left them empty (marked as suggested). Nothing is stored."""
+    text = payload.get("description") or ""
+    if not text:
+        return _render(values, {"description": [_("Write what happened first.")]}, status=422)
+    found = suggest(text[:10_000], (payload.get("address") or "")[:256] or None)
+    filled = []
+    if not values.get("township") and found["township"]:
+        values["township"] = found["township"]["code"]
+        filled.append(_("Township"))
+    if not values.get("category") and found["categories"]:
+        values["category"] = found["categories"][0]["code"]
+        filled.append(_("Category"))
+    values["prefilled"] = filled
+    return _render(values, {}, suggestion=found)

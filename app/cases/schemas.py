@@ -10,6 +10,7 @@ from app.cases import channels
 from app.casework.models import CHANNELS, STATUSES
 from app.fields import NON_BLANK, PHONE, LocalTime, OptionalDateTime, Str, Trimmed
 from app.http import MAX_PAGE
+from app.routing.suggestions.schemas import SuggestionSchema
 
 
 class ReporterSchema(OpenSchema):
@@ -159,6 +160,12 @@ class CaseReadSchema(OpenSchema):
     possible_duplicates = fields.List(fields.String(), metadata={
         "description": "case numbers that may be the same matter: the same phone within 7 days, or the same township "
                        "and a similar text within 24 hours"})
+    duplicate_of = fields.String(allow_none=True, metadata={"description": "the primary case this one was linked to"})
+    linked_duplicates = fields.List(fields.String(), metadata={"description": "cases linked to this one as duplicates"})
+    suggestion = fields.Nested(SuggestionSchema, allow_none=True, metadata={
+        "description": "the identification's suggestion made at intake (the shape of POST /suggestions)"})
+    identification = fields.Dict(allow_none=True, metadata={
+        "description": "what the route step decided beside the suggestion: decided, agreed (per field), by, at"})
     opened_at = LocalTime(required=True)
     closed_at = LocalTime(allow_none=True)
     process_version = fields.String()

@@ -8,12 +8,13 @@ from sqlalchemy import exists, func, or_, select
 
 from app.auth import policy
 from app.auth.principal import Principal
-from app.cases import duplicates, present, record
+from app.cases import duplicates, identification, present, record
 from app.cases.masking import Mask
 from app.casework import operations
-from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
+from app.casework.models import ENDED_STATUSES, OPEN_STATES, Case, CaseEvent, WorkItem
+from app.casework.unit import CaseUnit
 from app.engine import clock
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.routing.gazetteer import gazetteer, match_category
 from app.routing.models import Team
@@ -97,6 +98,7 @@ def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: lis
         "reporter_phone": reporter.get("phone"), "address": payload.get("address"), "lat": payload.get("lat"),
         "lon": payload.get("lon"), "occurred_at": payload.get("occurred_at"), "opened_at": now,
         "channel_details": payload.get("channel_details"), "called_at": payload.get("called_at"),
+        "suggestion": identification.at_intake(payload["description"], payload.get("address")),
         "possible_duplicates": duplicates.find(db.session, now, reporter.get("phone"), township,
                                                payload["description"]),
         "opened_by": principal.username, "updated_at": now, "warnings": warnings,
@@ -143,7 +145,34 @@ def get_case(principal: Principal, case_no: str) -> dict[str, Any]:
         .order_by(items_t.c.due_at, items_t.c.id)
     ).all()
     now = clock.now()
-    return present.case(row, [present.work_item(i, now) for i in items], mask=Mask.for_principal(principal))
+    out = present.case(row, [present.work_item(i, now) for i in items], mask=Mask.for_principal(principal))
+    out["linked_duplicates"] = list(db.session.execute(
+        select(cases_t.c.case_no).where(cases_t.c.duplicate_of == row.case_no).order_by(cases_t.c.id)).scalars())
+    return out
+
+
+def link_duplicate(principal: Principal, case_no: str, primary_no: str, note: str) -> dict[str, Any]:
+    """Link a case to the primary case of the same matter (the dispatcher's or a supervisor's call)."""
+    if not policy.can_link_duplicates(principal):
+        raise Forbidden("linking duplicates needs the dispatcher or supervisor role")
+    row = _case_row(principal, case_no)
+    if primary_no == row.case_no:
+        raise Invalid("a case cannot be its own primary", {"primary": ["another case's number"]})
+    primary = db.session.execute(select(cases_t.c.case_no, cases_t.c.duplicate_of, cases_t.c.status)
+                                 .where(cases_t.c.case_no == primary_no, _visible(principal))).first()
+    if primary is None:
+        raise Invalid(f"no case {primary_no}", {"primary": ["no such case"]})
+    if primary.duplicate_of:
+        raise Invalid(f"{primary_no} is itself a duplicate of {primary.duplicate_of}; link to that one",
+                      {"primary": [f"link to {primary.duplicate_of}"]})
+    if row.duplicate_of:
+        raise Conflict(f"{case_no} is linked to {row.duplicate_of} already", code="already_linked")
+    if row.status in ENDED_STATUSES:
+        raise Conflict(f"{case_no} is {row.status}; only an open case can be linked", code="case_closed")
+    unit = CaseUnit.load(row.id, clock.now())
+    with operations.engine_refusals("the link"):
+        operations.link_duplicate(unit, primary_no, principal.username, note)
+    return get_case(principal, case_no)
 
 
 def list_cases(principal: Principal, filters: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:

@@ -37,6 +37,8 @@ def text(event: dict[str, Any], steps: dict[str, str], person: Callable[[str | N
         return str(_("Supervisor assigned %(step)s to %(who)s", step=step, who=person(data.get("assignee"))))
     if kind == "task.reassigned":
         return str(_("Supervisor moved %(step)s to %(team)s", step=step, team=team(data.get("to"))))
+    if kind == "task.passed_on":
+        return str(_("Passed %(step)s on inside the centre to %(team)s", step=step, team=team(data.get("to"))))
     if kind == "task.extended":
         return str(_("Supervisor extended %(step)s to %(when)s", step=step, when=when(parse(data.get("to") or ""))))
     if kind == "task.reminded":
@@ -53,6 +55,8 @@ def text(event: dict[str, Any], steps: dict[str, str], person: Callable[[str | N
         return str(_("Time limit reached: %(timers)s", timers=names))
     if kind == "timer.failed":
         return str(_("A timer could not fire; the case waits for a supervisor"))
+    if kind == "case.linked":
+        return str(_("Linked as a duplicate of %(no)s, which carries the matter", no=str(data.get("primary") or "")))
     if kind == "case.migrated":
         return str(_("Moved to process version %(key)s", key=str(data.get("to") or "")[:12]))
     return str(event.get("summary") or kind)

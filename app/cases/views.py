@@ -4,14 +4,16 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.cases import channels, service, timeline
 from app.casework.models import CHANNELS, STATUSES
-from app.errors import NotFound
+from app.errors import ApiError, Invalid, NotFound
 from app.extensions import db
 from app.http import page_arg
 from app.moments import SHANGHAI
@@ -19,7 +21,7 @@ from app.routing.gazetteer import category_leaves, gazetteer
 from app.routing.models import Team
 from app.vendor import available
 from app.versions.service import bundle_for
-from app.web import person, when
+from app.web import page_message, person, when
 
 bp = Blueprint("cases", __name__)
 
@@ -44,9 +46,30 @@ def case_page(case_no: str) -> str:
 
     for e in events:
         e["line"] = timeline.text(e, steps, person, team, when)
+    may_link = policy.can_link_duplicates(principal) and not case["duplicate_of"] and case["status"] not in (
+        "closed", "returned_to_police")
     return render_template("cases/case.html", case=case, events=events, diagram=diagram,
                            detail_labels=channels.labels(), sections=service.record_of(principal, case_no),
-                           viewer=available("bpmn-js"))
+                           viewer=available("bpmn-js"), may_link=may_link)
+
+
+@bp.post("/cases/<case_no>/link")
+@permissions.page(policy.can_link_duplicates)
+def link(case_no: str) -> Response:
+    """The dispatcher links this case to its primary: the same operation as POST /api/v1/cases/{no}/link."""
+    primary = (request.form.get("primary_other") or request.form.get("primary") or "").strip()[:32]
+    try:
+        if not primary:
+            raise Invalid(_("Choose the primary case."), {"primary": ["required"]})
+        service.link_duplicate(caller(), case_no, primary, request.form.get("note", "").strip()[:2000])
+        db.session.commit()
+        flash(_("Linked to %(no)s; that case carries the matter now.", no=primary), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(page_message(err), "error")
+    return redirect(url_for("cases.case_page", case_no=case_no))
 
 
 PER_PAGE = 20

@@ -26,6 +26,7 @@ CHANNELS = ("110", "12345", "online", "market", "walk_in")
 STATUSES = ("open", "in_progress", "mediation", "judicial_confirmation", "callback", "closed",
             "returned_to_police")
 OPEN_STATES = ("open", "claimed")
+ENDED_STATUSES = ("closed", "returned_to_police")
 STATES = ("open", "claimed", "completed", "cancelled")
 
 
@@ -58,6 +59,13 @@ class Case(db.Model):  # type: ignore[name-defined]
     called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Cases that may be the same matter (app/cases/duplicates.py), for the dispatcher to judge.
     possible_duplicates: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    # The identification's suggestion made at intake (POST /suggestions' shape), and what the route step
+    # decided beside it ({"decided", "agreed", "by"}): live accuracy and retraining read these two.
+    suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    identification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    identified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The primary case this one was linked to as a duplicate; the primary carries the matter.
+    duplicate_of: Mapped[str | None] = mapped_column(String(32), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_by: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

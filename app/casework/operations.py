@@ -58,8 +58,10 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
     return case_no
 
 
-def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, keeps_case: bool = False) -> Saved:
-    """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs."""
+def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, keeps_case: bool = False,
+             case_values: dict[str, Any] | None = None) -> Saved:
+    """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs.
+    ``case_values``: columns of the case the step decided beside its workflow (the identification)."""
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
                      finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
                      completed_by=actor, result_data=data)
@@ -67,6 +69,8 @@ def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, kee
         unit.run.complete(item.task_id, data)
     if keeps_case:
         unit.carry_claim(Claim(item.team_code, item.lane, actor))
+    if case_values:
+        unit.set_case_values(**case_values)
     unit.record("task.completed", f"完成：{item.name}",
                 {"work_item": item.id, "element_id": item.element_id, "team": item.team_code, "data": data}, actor)
     return unit.save()
@@ -121,4 +125,13 @@ def move_to_version(unit: CaseUnit, target: ProcessBundle, target_key: str, chan
     old = unit.case.process_version or ""
     unit.record("case.migrated", f"流程版本迁移：{old[:8]} → {target_key[:8]}",
                 {"from": old, "to": target_key, "changed_steps": changed_steps, "new_limits": limits}, actor)
+    return unit.save()
+
+
+def link_duplicate(unit: CaseUnit, primary: str, actor: str, note: str) -> Saved:
+    """The case is the same matter as ``primary``: its workflow ends, its waiting steps are cancelled and the
+    primary carries the matter from now on."""
+    unit.run.cancel()
+    unit.set_case_values(duplicate_of=primary)
+    unit.record("case.linked", f"并入主件：{primary}", {"primary": primary, "note": note}, actor)
     return unit.save()

@@ -30,6 +30,8 @@ DEMO_USERS = (
     DemoUser("wangjiangjing", "王江泾镇民声服务队 张伟", ("caseworker",), ("ms-xiuzhou-wangjiangjing",), DEMO_PASSWORD),
     DemoUser("puyuan", "濮院市场民声服务队 陈静", ("caseworker",), ("sp-puyuan-market", "ms-tongxiang-puyuan"),
              DEMO_PASSWORD),
+    DemoUser("puyuan-reg", "濮院市场中心市场监管组 周立", ("caseworker",), ("sp-puyuan-market-regulation",),
+             DEMO_PASSWORD),
     DemoUser("court", "秀洲区人民法院 赵法官", ("court",), ("court-xiuzhou",), DEMO_PASSWORD),
     DemoUser("callback", "12345 回访员 刘芳", ("callback",), ("callback-city",), DEMO_PASSWORD),
     DemoUser("supervisor", "督办中心 周主任", ("supervisor",), ("supervision-city",), DEMO_PASSWORD),

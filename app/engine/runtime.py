@@ -140,6 +140,11 @@ class CaseRun:
     def dump(self) -> bytes:
         return dump_state(self.workflow)
 
+    def cancel(self) -> None:
+        """End the workflow where it stands: every waiting step and timer is cancelled (a duplicate case,
+        carried from now on by its primary)."""
+        self.workflow.cancel()
+
     def complete(self, task_id: str, data: dict[str, Any]) -> None:
         task = self._ready_manual(task_id)
         task.data.update(data)

@@ -131,6 +131,14 @@ def compile_script(source: str) -> CodeType:
     return result.code
 
 
+def _given(context: dict[str, Any]) -> Any:
+    """given("place", "") in a diagram: a variable of the case, or the default when the case has none
+    (a decision input that older cases or other front doors never set must not stop the case)."""
+    def given(name: str, default: Any = None) -> Any:
+        return context.get(name, default)
+    return given
+
+
 def _keep(name: str, value: Any) -> bool:
     return not (name in _RESERVED or name.startswith("_") or callable(value) or isinstance(value, ModuleType))
 
@@ -139,13 +147,15 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: dict[str, Any] | None = None) -> Any:
         code = compile_expression(expression)
-        scope = {**_GUARDS, **new_budget(), **HELPERS, **(external_context or {}), **context}
+        scope = {**_GUARDS, **new_budget(), **HELPERS, "given": _given(context), **(external_context or {}),
+                 **context}
         return eval(code, scope)
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: dict[str, Any] | None = None) -> bool:
         code = compile_script(script)
-        scope = {**_GUARDS, **new_budget(), **HELPERS, **(external_context or {}), **context}
+        scope = {**_GUARDS, **new_budget(), **HELPERS, "given": _given(context), **(external_context or {}),
+                 **context}
         exec(code, scope)
         external = set(external_context or ())
         for name in list(context):

@@ -4,18 +4,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.routing.gazetteer import gazetteer
+from app.routing.suggestions.places import landmarks
 
 COURTS = {
     "nanhu": "嘉兴市南湖区人民法院", "xiuzhou": "嘉兴市秀洲区人民法院", "jiashan": "嘉善县人民法院",
     "haiyan": "海盐县人民法院", "haining": "海宁市人民法院", "pinghu": "平湖市人民法院", "tongxiang": "桐乡市人民法院",
 }
-# A sample of the 15 specialised teams (markets, scenic areas); the routing DMN sends matters to them.
-SPECIALISED = [
-    ("sp-puyuan-market", "濮院时尚古镇市场民声服务队", "tongxiang-puyuan"),
-    ("sp-wuzhen-scenic", "乌镇景区民声服务队", "tongxiang-wuzhen"),
-    ("sp-xitang-scenic", "西塘古镇景区民声服务队", "jiashan-xitang"),
-    ("sp-nanhu-scenic", "南湖景区民声服务队", "nanhu-nanhu"),
-]
+
+
+def specialised() -> list[tuple[str, str, str, str]]:
+    """The specialised teams of markets, scenic areas, parks and campuses (landmarks.json), and the
+    departments' units a centre passes matters to internally: (code, name, kind, township)."""
+    teams = []
+    for mark in landmarks():
+        if mark.team and mark.team_name:
+            teams.append((mark.team, mark.team_name, "specialised", mark.township))
+            teams += [(code, name, "department", mark.township) for code, name in mark.pass_on]
+    return teams
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,8 @@ def standard_teams() -> list[TeamSeed]:
     gaz = gazetteer()
     teams = [TeamSeed(township_team_code(p.code), f"{p.name}民声服务队", "township", p.code, p.county_code)
              for p in gaz.places]
-    teams += [TeamSeed(code, name, "specialised", town, gaz.by_code[town].county_code)
-              for code, name, town in SPECIALISED]
+    teams += [TeamSeed(code, name, kind, town, gaz.by_code[town].county_code)
+              for code, name, kind, town in specialised()]
     teams += [TeamSeed(f"court-{county}", name, "court", None, county) for county, name in COURTS.items()]
     teams += [
         TeamSeed("dispatch-city", "嘉兴市民声一键办分流中心", "dispatch", None, None),

@@ -20,7 +20,7 @@ from app.database import one_statement_writer
 from app.extensions import db
 from app.fields import Moment, Str
 from app.http import MAX_PAGE, deferred, json_body, load, page_of, query
-from app.tasks import completion, service, supervision
+from app.tasks import completion, pass_on, service, supervision
 
 blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1", description="Work items (待办)")
 
@@ -94,6 +94,12 @@ class RemindSchema(OpenSchema):
     note = Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class PassOnSchema(OpenSchema):
+    team = Str(required=True, validate=validate.Length(min=1, max=64),
+               metadata={"description": "a unit of the same centre (GET /tasks/{id} answers pass_on_to)"})
+    note = Str(validate=validate.Length(max=2000))
+
+
 class CompleteSchema(OpenSchema):
     data = fields.Dict(required=True, metadata={"description": "the form's fields (see GET /tasks/{id})"})
 
@@ -142,6 +148,19 @@ class Remind(MethodView):
     def post(self, item_id: int) -> Any:
         args = load(RemindSchema(unknown=EXCLUDE), json_body())
         out = supervision.act_on_item(caller(), item_id, "remind", args)
+        db.session.commit()
+        return out
+
+
+@blp.route("/tasks/<id:item_id>/pass-on")
+class PassOn(MethodView):
+    @operation(blp, ok={200: WorkItemReadSchema}, errors=WRITE, body=PassOnSchema,
+               summary="A centre's team: pass the step to one of the centre's units (the Puyuan market centre's "
+                       "market regulation or emergency management), or a unit back")
+    @permissions.api(policy.works_on_steps, conceal=service.conceal_item)
+    def post(self, item_id: int) -> Any:
+        args = load(PassOnSchema(unknown=EXCLUDE), json_body())
+        out = pass_on.pass_on(caller(), item_id, args["team"], args.get("note") or "")
         db.session.commit()
         return out
 

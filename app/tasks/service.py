@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, func, select
 
 from app.auth import policy
 from app.auth.principal import Principal
-from app.cases import present
+from app.cases import identification, present
 from app.casework import operations
 from app.casework.models import OPEN_STATES, Case, WorkItem, is_open
 from app.casework.unit import CaseRef, CaseUnit
@@ -69,7 +69,7 @@ def _item_statement(with_case: bool) -> Any:
     source = items_t.outerjoin(teams_t, teams_t.c.code == items_t.c.team_code)
     if with_case:
         columns += [cases_t.c.status.label("case_status"), cases_t.c.lock_version, cases_t.c.workflow_state,
-                    cases_t.c.process_version]
+                    cases_t.c.process_version, cases_t.c.suggestion]
         source = source.join(cases_t, cases_t.c.id == items_t.c.case_id)
     return select(*columns).select_from(source).where(items_t.c.id == bindparam("b_item"))
 
@@ -162,8 +162,10 @@ def complete(principal: Principal, item_id: int, request_body: Deferred, row: An
     data = form_data(row, body.get("data") or {})
     unit = CaseUnit(CaseRef.of_item(row))
     now = unit.now
+    decided = identification.decided(row.suggestion, data, principal.username)
     progress = operations.complete(unit, row, data, principal.username,
-                                   keeps_case=row.team_code is not None and row.team_code in principal.teams)
+                                   keeps_case=row.team_code is not None and row.team_code in principal.teams,
+                                   case_values={"identification": decided, "identified_at": now} if decided else None)
     done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,
             "completed_at": now, "completed_by": principal.username}
     out = present.work_item(SimpleNamespace(**done), now)

@@ -13,7 +13,7 @@ from app import moments
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.auth.principal import Principal
-from app.cases import record
+from app.cases import identification, record
 from app.cases import service as cases
 from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -21,7 +21,7 @@ from app.http import deferred, page_arg
 from app.routing.gazetteer import categories, gazetteer
 from app.routing.lanes import lane_role
 from app.routing.models import Team
-from app.tasks import completion, formrender, forms, service, supervision
+from app.tasks import completion, formrender, forms, pass_on, service, supervision
 from app.tasks.queue import QueueFilter, queue, step_choices
 from app.web import page_message, safe_local_path, status_names
 
@@ -80,20 +80,48 @@ def release(item_id: int) -> Response:
                         url_for("tasks.queue_page"))
 
 
-def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any], errors: dict[str, list[str]],
+def _identifies(item: dict[str, Any]) -> bool:
+    """A step that decides the identification: its form asks whether the matter is police work."""
+    return "is_police_matter" in (item["form"]["schema"].get("properties") or {})
+
+
+def _prefill(item: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The first round of an identifying step starts from the suggestion where intake left a field empty;
+    returns the values and the labels of the fields the suggestion filled."""
+    values = dict(item["data"])
+    if not _identifies(item) or item.get("round", 1) > 1:
+        return values, []
+    properties = item["form"]["schema"].get("properties") or {}
+    filled = []
+    for key, value in identification.suggested_values(case.get("suggestion")).items():
+        if key in properties and values.get(key) in (None, ""):
+            values[key] = value
+            filled.append(str(properties[key].get("title", key)))
+    return values, filled
+
+
+def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] | None, errors: dict[str, list[str]],
             *, status: int = 200, stale: str | None = None) -> tuple[str, int]:
+    """``values`` None: a fresh page of a waiting step (its data, pre-filled from the suggestion)."""
     form = item["form"]
-    fields = formrender.build(form["schema"], form["ui_schema"], values, errors)
     case = cases.get_case(principal, item["case_no"])
+    prefilled: list[str] = []
+    if values is None:
+        values, prefilled = _prefill(item, case)
+    fields = formrender.build(form["schema"], form["ui_schema"], values, errors)
     sections = cases.record_of(principal, item["case_no"])
     general = [m for k, msgs in errors.items() if k in ("_body", "data") or not any(
         k == f.path or k.startswith(f.path + ".") for f in fields) for m in msgs]
     supervising = policy.can_supervise(principal) and item["state"] in ("open", "claimed")
     return render_template("tasks/task.html", item=item, fields=fields, case=case, stale=stale,
+                           suggestion=case.get("suggestion") if _identifies(item) else None, prefilled=prefilled,
                            general_errors=general, sections=sections,
                            again=record.why_again(sections, item["created_at"]) if item.get("round", 1) > 1 else [],
                            pickers=supervision.pickers(item["lane"], (item["team"] or {}).get("code"))
-                           if supervising else None), status
+                           if supervising else None,
+                           pass_to=pass_on.targets((item["team"] or {}).get("code"))
+                           if item["state"] in ("open", "claimed") and policy.can_decide(
+                               principal, lane_role(item["lane"]), (item["team"] or {}).get("code")) else []), status
 
 
 def action_args(action: str, form: Any) -> dict[str, Any]:
@@ -116,6 +144,23 @@ def action_args(action: str, form: Any) -> dict[str, Any]:
             raise Invalid(_("Give the new limit as a date and time."), {"due_at": ["required"]})
         args["due_at"] = when
     return args
+
+
+@bp.post("/tasks/<id:item_id>/pass-on")
+@permissions.page(policy.works_on_steps)
+def pass_on_page(item_id: int) -> Response:
+    try:
+        pass_on.pass_on(_me(), item_id, request.form.get("team", "").strip()[:64],
+                        request.form.get("note", "").strip()[:2000])
+        db.session.commit()
+        flash(_("Passed on inside the centre."), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(page_message(err), "error")
+        return redirect(url_for("tasks.task_page", item_id=item_id))
+    return redirect(url_for("tasks.queue_page"))
 
 
 @bp.post("/tasks/<id:item_id>/supervise/<action>")
@@ -150,7 +195,7 @@ def task_page(item_id: int) -> tuple[str, int]:
     if item["state"] not in ("open", "claimed"):
         return _render(principal, item, item.get("result") or item["data"], {},
                        stale=_("This step is %(state)s; nothing left to do here.", state=item["state"]))
-    return _render(principal, item, item["data"], {})
+    return _render(principal, item, None, {})
 
 
 @bp.post("/tasks/<id:item_id>")

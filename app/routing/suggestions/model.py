@@ -1,0 +1,139 @@
+"""The statistical half of the identification: TF-IDF over jieba's words and over character n-grams, and a
+multinomial logistic regression over the category leaves. Trained from the labelled reports shipped in
+data/labelled (never from the held-out writer), saved with the digest of the data it learnt from."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from app.routing.suggestions.text import normalise, words
+
+DATA = Path(__file__).resolve().parent / "data"
+LABELLED = DATA / "labelled"
+MODEL_FILE = DATA / "model.joblib"
+META_FILE = DATA / "model.json"
+HELD_OUT = frozenset({"writer-e"})  # a whole writer's voice training never sees
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    writer: str
+    channel: str
+    text: str
+    address: str
+    police: bool
+    category: str
+    township: str | None
+    place: str
+    borderline: bool
+
+    @property
+    def model_text(self) -> str:
+        return model_text(self.text, self.address)
+
+
+def model_text(text: str, address: str | None) -> str:
+    return normalise(f"{text} {address or ''}")
+
+
+def labelled_files(*, held_out: bool) -> list[Path]:
+    return sorted(p for p in LABELLED.glob("*.jsonl") if (p.stem in HELD_OUT) == held_out)
+
+
+def read_reports(paths: list[Path]) -> list[Report]:
+    out = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.append(Report(row["id"], path.stem, row["channel"], row["text"], row.get("address") or "",
+                                  bool(row["police"]), row["category"], row.get("township"), row.get("place", "none"),
+                                  bool(row.get("borderline"))))
+    return out
+
+
+def digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def build() -> Pipeline:
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2),
+                                  sublinear_tf=True)),
+        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
+    ])
+    return Pipeline([("features", features), ("classify", LogisticRegression(C=60.0, max_iter=5000))])
+
+
+def train(reports: list[Report]) -> Pipeline:
+    pipeline = build()
+    pipeline.fit([r.model_text for r in reports], [r.category for r in reports])
+    return pipeline
+
+
+def save(pipeline: Pipeline, paths: list[Path], rows: int) -> dict[str, Any]:
+    joblib.dump(pipeline, MODEL_FILE, compress=3)
+    meta = {"data_sha256": digest(paths), "files": [p.name for p in paths], "rows": rows,
+            "scikit_learn": sklearn.__version__,
+            "model_sha256": hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()}
+    META_FILE.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return meta
+
+
+class Model:
+    """A trained pipeline, with what explaining its answers needs prepared once (the vocabulary's words)."""
+
+    def __init__(self, pipeline: Pipeline, version: str) -> None:
+        self.pipeline = pipeline
+        self.version = version
+        self.classes = [str(c) for c in pipeline.classes_]
+        self._features = pipeline.named_steps["features"]
+        self._classify = pipeline.named_steps["classify"]
+        words_step = self._features.transformer_list[0][1]
+        self._word_names = [str(n) for n in words_step.get_feature_names_out()]
+
+    def probabilities(self, texts: list[str]) -> Any:
+        return self.pipeline.predict_proba(texts)
+
+    def analyse(self, text: str) -> tuple[list[float], Any]:
+        """The leaf probabilities of one text, and its feature row (for the evidence)."""
+        row = self._features.transform([text])
+        return [float(p) for p in self._classify.predict_proba(row)[0]], row
+
+    def word_contributions(self, row: Any, category: str, top: int = 3) -> list[str]:
+        """The words that pushed this row toward the category most (the model's part of the evidence): whole
+        words of two characters or more, not word pairs."""
+        coef = self._classify.coef_[self.classes.index(category)]
+        words_count = len(self._word_names)
+        cols = row.indices if hasattr(row, "indices") else row.nonzero()[1]
+        data = row.data if hasattr(row, "data") else [row[0, j] for j in cols]
+        scored = sorted(((v * coef[j], j) for v, j in zip(data, cols, strict=True) if j < words_count),
+                        reverse=True)
+        names = self._word_names
+        useful = [names[j] for value, j in scored if value > 0 and " " not in names[j] and len(names[j]) >= 2]
+        return useful[:top]
+
+
+def from_pipeline(pipeline: Pipeline, version: str = "unsaved") -> Model:
+    return Model(pipeline, version)
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Model:
+    """The trained model, loaded once per process (the file is ours: it is built by `suggestions train`)."""
+    meta = json.loads(META_FILE.read_text(encoding="utf-8"))
+    return from_pipeline(joblib.load(MODEL_FILE), meta["model_sha256"][:12])

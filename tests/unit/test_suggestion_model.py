@@ -1,0 +1,44 @@
+"""The identification's model: shipped with the digest of the data it was trained on, reproducible, never trained
+on the held-out writer, and meeting issue 12's figures on that writer."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from app.routing.suggestions import evaluate, model
+
+
+def test_the_shipped_model_is_the_one_trained_on_the_shipped_data():
+    meta = json.loads(model.META_FILE.read_text(encoding="utf-8"))
+    training = model.labelled_files(held_out=False)
+    assert meta["data_sha256"] == model.digest(training), "the labelled data changed: run `flask suggestions train`"
+    assert meta["model_sha256"] == hashlib.sha256(model.MODEL_FILE.read_bytes()).hexdigest()
+    assert not set(meta["files"]) & {p.name for p in model.labelled_files(held_out=True)}
+    assert meta["rows"] == len(model.read_reports(training)) >= 1000
+
+
+def test_the_labelled_set_covers_every_leaf_and_keeps_a_held_out_writer():
+    from app.routing.gazetteer import category_leaves
+
+    reports = model.read_reports(model.labelled_files(held_out=False) + model.labelled_files(held_out=True))
+    assert len(reports) >= 1000
+    held_out = model.read_reports(model.labelled_files(held_out=True))
+    assert held_out and {r.writer for r in held_out} == set(model.HELD_OUT)
+    for leaf in category_leaves():
+        assert any(r.category == leaf.code for r in held_out), leaf.code
+        assert sum(r.category == leaf.code for r in reports) >= 25, leaf.code
+    assert len({r.text for r in reports}) == len(reports)
+
+
+def test_training_is_reproducible():
+    reports = model.read_reports(model.labelled_files(held_out=False))[:300]
+    texts = [r.model_text for r in model.read_reports(model.labelled_files(held_out=True))[:20]]
+    first = model.train(reports).predict_proba(texts)
+    second = model.train(reports).predict_proba(texts)
+    assert (first == second).all()
+
+
+def test_the_held_out_figures_meet_the_targets():
+    figures = evaluate.score(model.shipped(), model.read_reports(model.labelled_files(held_out=True)))
+    assert figures.misses() == {}, figures.as_dict()
+    assert figures.township_reports > 100 and figures.police_reports > 50
