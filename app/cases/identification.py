@@ -26,13 +26,12 @@ def at_intake(text: str, address: str | None) -> dict[str, Any] | None:
 
 
 def suggested_values(suggestion: dict[str, Any] | None) -> dict[str, Any]:
-    """The route form's fields as the suggestion would fill them. Unsure (flagged) about police work, it
-    leaves that question to the dispatcher rather than answer it for them."""
+    """The route form's fields as the suggestion fills them. Never the police question: the page shows the
+    suggestion's verdict beside it, and the dispatcher answers it with a click of their own, so a suggestion
+    is never waved through on the one question where a miss is costly."""
     if not suggestion:
         return {}
     values: dict[str, Any] = {}
-    if not suggestion.get("flagged"):
-        values["is_police_matter"] = bool(suggestion.get("is_police_matter"))
     if suggestion.get("categories"):
         values["category"] = suggestion["categories"][0]["code"]
     if suggestion.get("township"):
@@ -78,3 +77,43 @@ def decided_value(key: str, value: Any) -> str:
     if key == "place":
         return next((m.name for m in landmarks() if m.code == value), str(value))
     return str(value)
+
+
+def decided_cases() -> list[Any]:
+    """The cases whose route step decided the identification, oldest first (for live accuracy and retraining)."""
+    from sqlalchemy import select
+
+    from app.casework.models import Case
+    from app.extensions import db
+
+    cases_t = Case.__table__
+    return list(db.session.execute(
+        select(cases_t.c.case_no, cases_t.c.channel, cases_t.c.description, cases_t.c.address,
+               cases_t.c.identification)
+        .where(cases_t.c.identified_at.is_not(None)).order_by(cases_t.c.identified_at)))
+
+
+def live_accuracy(rows: list[Any]) -> dict[str, Any]:
+    """How often the dispatchers agreed with the suggestion, field by field, over the decided cases."""
+    counts: dict[str, list[int]] = {}
+    for row in rows:
+        for key, ok in ((row.identification or {}).get("agreed") or {}).items():
+            if ok is not None:
+                counts.setdefault(key, [0, 0])
+                counts[key][0] += bool(ok)
+                counts[key][1] += 1
+    return {"decided": len(rows),
+            "agreed": {k: {"agreed": a, "of": n, "rate": round(a / n, 4)} for k, (a, n) in counts.items()}}
+
+
+def as_labelled(row: Any) -> dict[str, Any] | None:
+    """A decided case as a labelled report (the fields of data/labelled), to retrain with the corrections."""
+    decided = (row.identification or {}).get("decided") or {}
+    police = bool(decided.get("is_police_matter"))
+    category = decided.get("category")
+    if police or not category or category not in categories() or not categories()[category].leaf:
+        return None  # police work ends the case before its category is decided
+    township = decided.get("township")
+    return {"id": row.case_no, "channel": row.channel, "text": row.description, "address": row.address or "",
+            "police": False, "category": category, "township": township or None,
+            "place": "town" if township else "none", "borderline": False}

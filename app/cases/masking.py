@@ -41,6 +41,15 @@ class Mask:
             return value
         return value[:6] + "*" * min(8, len(value) - 6) if len(value) > 6 else "*" * len(value)
 
+    def suggestion(self, suggestion: dict[str, Any] | None, address: str | None,
+                   description: str) -> dict[str, Any] | None:
+        """The suggestion's evidence may quote the address (a village, a community): for a role that does not
+        see the address, the quotes found only there go, while the township they led to stays."""
+        if self.personal or not suggestion or not address:
+            return suggestion
+        kept = [e for e in suggestion.get("evidence", []) if not _quotes_only(e, address, description)]
+        return {**suggestion, "evidence": kept}
+
     def channel_details(self, details: dict[str, Any] | None) -> dict[str, Any] | None:
         """A channel's details; the online poster's name is a person's, masked like the reporter's."""
         if not details or self.personal:
@@ -63,3 +72,8 @@ class Mask:
         if masked:
             out["masked"] = masked
         return out
+
+
+def _quotes_only(evidence: str, address: str, description: str) -> bool:
+    quoted = evidence.split("”", 1)[0].removeprefix("“")
+    return bool(quoted) and quoted in address and quoted not in description

@@ -4,6 +4,7 @@ the suggestion."""
 from __future__ import annotations
 
 import itertools
+import re
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -11,7 +12,8 @@ from tests.browser.conftest import sign_in
 from tests.flows import case, new_case, open_item
 
 _marks = itertools.count(1)
-MATTER = "濮院羊毛衫市场里两家摊主为了占道摆货吵起来了，一家说另一家把货架摆到他门口，生意做不成，要市场出面调解（{}号）"
+MATTER = ("濮院羊毛衫市场里两家摊主为了占道摆货吵起来了，一家说另一家把货架摆到他门口，"
+          "生意做不成，要市场出面调解（{}号）")
 
 
 def _dispatcher(browser: Browser, base_url: str, width: int) -> Page:
@@ -22,7 +24,7 @@ def _dispatcher(browser: Browser, base_url: str, width: int) -> Page:
 
 
 def test_a_walk_in_is_registered_with_its_suggestion_found_and_routed_as_suggested(page: Page, browser: Browser,
-                                                                                    base_url, clients):
+                                                                                    base_url, clients, shots):
     mark = f"摊{next(_marks)}{id(page) % 10000}"
     text = MATTER.format(mark)
     page.set_viewport_size({"width": 390, "height": 900})
@@ -40,8 +42,9 @@ def test_a_walk_in_is_registered_with_its_suggestion_found_and_routed_as_suggest
     expect(panel).to_contain_text("桐乡市濮院镇")
     expect(page.locator("#f-township")).to_have_value("tongxiang-puyuan")  # pre-selected, still editable
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "intake-suggestion.png"), full_page=True)
     page.click("form.intake button[type=submit]:not([name])")
-    expect(page).to_have_url(__import__("re").compile(r"/cases/MS\d+"))
+    expect(page).to_have_url(re.compile(r"/cases/MS\d+"))
     case_no = page.url.rsplit("/", 1)[-1]
     expect(page.locator("[data-suggestion]")).to_be_visible()
 
@@ -52,6 +55,7 @@ def test_a_walk_in_is_registered_with_its_suggestion_found_and_routed_as_suggest
     expect(desk.locator("[data-suggestion]")).to_contain_text("市场经营纠纷")
     expect(desk.locator("[data-prefilled]")).to_be_visible()
     expect(desk.locator("select[name=place]")).to_have_value("puyuan-market")
+    desk.screenshot(path=str(shots / "route-suggestion.png"), full_page=True)
     desk.check("input[name=is_police_matter][value=false]")
     desk.click("form[novalidate] button[type=submit]")
     expect(desk.locator("[data-identification] [data-agreed]")).to_be_visible()
@@ -62,7 +66,8 @@ def test_a_walk_in_is_registered_with_its_suggestion_found_and_routed_as_suggest
 
 
 def test_a_correction_is_stored_beside_the_suggestion(browser: Browser, base_url, clients):
-    no = new_case(clients, description="老板拖了三个月工钱不给，二十几个人都没拿到", township="洪合镇", category=None)["case_no"]
+    no = new_case(clients, description="老板拖了三个月工钱不给，二十几个人都没拿到", township="洪合镇",
+                  category=None)["case_no"]
     suggested = case(clients, no)["suggestion"]["categories"][0]["code"]
     assert suggested == "wage_arrears"
     desk = _dispatcher(browser, base_url, 1280)

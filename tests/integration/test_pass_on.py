@@ -6,7 +6,8 @@ from tests.flows import act, case, new_case, open_item
 
 
 def _at_the_market(clients) -> str:
-    no = new_case(clients, description="濮院羊毛衫市场里一家摊位卖的围巾标的是羊绒，顾客检测是化纤", category=None)["case_no"]
+    no = new_case(clients, description="濮院羊毛衫市场里一家摊位卖的围巾标的是羊绒，顾客检测是化纤",
+                  category=None)["case_no"]
     act(clients, "dispatcher", no, {"is_police_matter": False, "category": "market_dispute",
                                     "township": "tongxiang-puyuan", "place": "puyuan-market"})
     return no

@@ -121,7 +121,36 @@ def test_the_route_page_is_pre_filled_from_the_suggestion_with_its_evidence(serv
     assert re.search(r'<option value="tongxiang-wuzhen"\s+selected', page), "township pre-filled"
     assert re.search(r'<option value="wuzhen-scenic"\s+selected', page), "place pre-filled"
     assert "data-prefilled" in page
-    # The police question is answered only when the suggestion is sure.
-    sure = not case(clients, opened["case_no"])["suggestion"]["flagged"]
-    assert bool(re.search(r'name="is_police_matter" value="false"[^>]*checked', page)) == sure
+    # The police question is the dispatcher's own click, whatever the suggestion says.
+    assert not re.search(r'name="is_police_matter"[^>]*checked', page)
     assert "建议" in html.unescape(page)
+
+
+def test_evidence_quoting_the_address_is_masked_for_roles_without_personal_data(clients):
+    opened = new_case(clients, description="老板拖了三个月工钱不给", address="秀洲区王江泾镇市泾村3组", township=None,
+                      category=None)
+    full = case(clients, opened["case_no"], "supervisor")["suggestion"]
+    assert any("市泾村" in e for e in full["evidence"])
+    masked = case(clients, opened["case_no"], "designer")["suggestion"]
+    assert not any("市泾村" in e for e in masked["evidence"])
+    assert masked["township"] == full["township"]
+
+
+def test_live_accuracy_and_the_corrections_for_retraining(app, clients, tmp_path):
+    import json
+
+    opened = new_case(clients, description="老板欠了我两个月工资，电话也不接", township=None, category=None)
+    act(clients, "dispatcher", opened["case_no"], {"is_police_matter": False, "category": "labour_relations",
+                                                   "township": "xiuzhou-gaozhao"})
+    runner = app.test_cli_runner()
+    live = runner.invoke(args=["suggestions", "live"])
+    assert live.exit_code == 0, live.output
+    figures = json.loads(live.output)
+    assert figures["decided"] >= 1 and 0 <= figures["agreed"]["category"]["rate"] <= 1
+    out = tmp_path / "corrections.jsonl"
+    written = runner.invoke(args=["suggestions", "corrections", str(out)])
+    assert written.exit_code == 0, written.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    mine = next(r for r in rows if r["id"] == opened["case_no"])
+    assert mine["category"] == "labour_relations" and mine["township"] == "xiuzhou-gaozhao"
+    assert set(mine) == {"id", "channel", "text", "address", "police", "category", "township", "place", "borderline"}

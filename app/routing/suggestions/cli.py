@@ -50,3 +50,27 @@ def evaluate(cv: bool, as_json: bool) -> None:
             _print("cross-validation (leave one writer out)", pooled)
     if held_out.misses():
         sys.exit(1)
+
+
+@suggestions_cli.command("live")
+def live() -> None:
+    """How often dispatchers agreed with the suggestions, per field, over every decided case."""
+    from app.cases import identification
+
+    click.echo(json.dumps(identification.live_accuracy(identification.decided_cases()), ensure_ascii=False,
+                          indent=1))
+
+
+@suggestions_cli.command("corrections")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+def corrections(out: str) -> None:
+    """Write the decided non-police cases as labelled reports (JSON Lines). Put the file in data/labelled/ and
+    run `suggestions train` to learn from the dispatchers' corrections; police work is decided before its
+    category, so it is not exported."""
+    from app.cases import identification
+
+    rows = [r for r in (identification.as_labelled(c) for c in identification.decided_cases()) if r]
+    with open(out, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    click.echo(f"{len(rows)} decided cases written to {out}")

@@ -73,7 +73,7 @@ def digest(paths: list[Path]) -> str:
 def build() -> Pipeline:
     features = FeatureUnion([
         ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                                  sublinear_tf=True)),
+                                  sublinear_tf=True, min_df=2)),
         ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
     ])
     return Pipeline([("features", features), ("classify", LogisticRegression(C=60.0, max_iter=5000))])

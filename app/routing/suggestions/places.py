@@ -146,7 +146,7 @@ class PlaceFinder:
                 towns |= e.townships
                 kinds.append(e.kind)
                 mark = mark or e.landmark
-            if towns:
+            if towns and name not in evidence:
                 evidence.append(name)
                 for t in towns:
                     votes[t] = votes.get(t, 0) + (2 if len(towns) == 1 else 1)

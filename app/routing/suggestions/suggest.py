@@ -9,6 +9,7 @@ from app.routing.suggestions import model, places, rules
 from app.routing.suggestions.model import Model, model_text
 
 TOP = 5
+EVIDENCE = 12  # a long report may name the same words a hundred times; a person reads a dozen reasons
 
 
 def suggest(text: str, address: str | None = None, *, using: Model | None = None,
@@ -51,6 +52,6 @@ def suggest(text: str, address: str | None = None, *, using: Model | None = None
         "township_candidates": [{"code": p.code, "name": p.full_name} for p in found.candidates],
         "place": {"code": mark.code, "name": mark.name, "kind": mark.kind, "team": mark.team}
         if mark else None,
-        "evidence": evidence,
+        "evidence": list(dict.fromkeys(evidence))[:EVIDENCE],
         "model_version": trained.version,
     }
