@@ -146,6 +146,9 @@ def page_message(err: ApiError) -> str:
         "not_open": _("This step is done or closed already; nothing left to do here."),
         "case_changed": _("The case changed meanwhile; reload the page and try again."),
         "step_closed": _("The escalated step is not waiting any more; close the escalation with a reminder."),
+        "already_linked": _("This case is linked to its primary already."),
+        "case_closed": _("Only an open case can be linked as a duplicate."),
+        "carries_duplicates": _("This case carries duplicates of its own: link the other case to this one instead."),
     }
     if err.code in by_code:
         return str(by_code[err.code])
@@ -159,6 +162,7 @@ def page_message(err: ApiError) -> str:
         "target": _("Choose a team or a person."),
         "username": _("Choose an active member of the step's team who may decide it."),
         "note": _("Write what the reminder says."),
+        "primary": _("Give the number of the primary case: another case, not itself a duplicate."),
         "action": _("A court's step is decided by the court: remind, extend or move it to another court instead."),
     }
     found = [str(by_field[f]) for f in (err.fields or {}) if f in by_field]

@@ -41,6 +41,21 @@ def suggested_values(suggestion: dict[str, Any] | None) -> dict[str, Any]:
     return values
 
 
+def prefill(schema: dict[str, Any], data: dict[str, Any], suggestion: dict[str, Any] | None
+            ) -> tuple[dict[str, Any], list[str]]:
+    """An identifying step's first round starts from the suggestion where intake left a field empty; returns
+    the values and the names of the fields the suggestion filled. Other steps start from their data."""
+    properties = schema.get("properties") or {}
+    if "is_police_matter" not in properties:
+        return data, []
+    values, filled = dict(data), []
+    for key, value in suggested_values(suggestion).items():
+        if key in properties and values.get(key) in (None, ""):
+            values[key] = value
+            filled.append(key)
+    return values, filled
+
+
 def decided(suggestion: dict[str, Any] | None, data: dict[str, Any], actor: str) -> dict[str, Any] | None:
     """What the route step decided beside what was suggested; None for a step that decides none of it."""
     if "is_police_matter" not in data:

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.auth import policy
 from app.auth.principal import Principal
+from app.routing.gazetteer import gazetteer
 
 # Event data keys that hold what people typed: form values and supervisors' notes.
 _TYPED_KEYS = ("data", "note")
@@ -39,7 +40,10 @@ class Mask:
         """The place down to the county stays (where the matter is); the street and number do not."""
         if self.personal or not value:
             return value
-        return value[:6] + "*" * min(8, len(value) - 6) if len(value) > 6 else "*" * len(value)
+        # Only the administrative names written first: six characters of "新联村5组23号" would be the village
+        # and its group.
+        kept = gazetteer().county_prefix(value)
+        return value if kept == value else kept + "*" * min(8, len(value) - len(kept))
 
     def suggestion(self, suggestion: dict[str, Any] | None, address: str | None,
                    description: str) -> dict[str, Any] | None:

@@ -131,7 +131,12 @@ class CompletedItemSchema(WorkItemReadSchema):
 class TaskDetailSchema(WorkItemReadSchema):
     process_version = fields.String(metadata={"description": "the process version whose form this is"})
     form = fields.Dict(required=True)
-    data = fields.Dict(required=True)
+    data = fields.Dict(required=True, metadata={
+        "description": "the values the form starts from; on the route step, filled from the case's suggestion "
+                       "where intake left them empty (never the police question)"})
+    prefilled = fields.List(fields.String(), metadata={"description": "the fields the suggestion filled in data"})
+    pass_on_to = fields.List(fields.Nested(CodeNameSchema), metadata={
+        "description": "the units of the step's centre a member may pass it to (POST /tasks/{id}/pass-on)"})
     result = fields.Dict(allow_none=True)
 
 

@@ -167,6 +167,12 @@ def link_duplicate(principal: Principal, case_no: str, primary_no: str, note: st
                       {"primary": [f"link to {primary.duplicate_of}"]})
     if row.duplicate_of:
         raise Conflict(f"{case_no} is linked to {row.duplicate_of} already", code="already_linked")
+    carried = db.session.execute(select(cases_t.c.case_no).where(cases_t.c.duplicate_of == row.case_no)
+                                 .limit(1)).scalar()
+    if carried:
+        # Its duplicates would be left carried by a closed case: link the other way round instead.
+        raise Conflict(f"{case_no} carries duplicates ({carried}); link {primary_no} to {case_no} instead",
+                       code="carries_duplicates")
     if row.status in ENDED_STATUSES:
         raise Conflict(f"{case_no} is {row.status}; only an open case can be linked", code="case_closed")
     unit = CaseUnit.load(row.id, clock.now())

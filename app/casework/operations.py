@@ -59,14 +59,15 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
 
 
 def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, keeps_case: bool = False,
-             case_values: dict[str, Any] | None = None) -> Saved:
+             case_values: dict[str, Any] | None = None, clears: list[str] | None = None) -> Saved:
     """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs.
     ``case_values``: columns of the case the step decided beside its workflow (the identification)."""
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
                      finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
                      completed_by=actor, result_data=data)
     with engine_refusals():
-        unit.run.complete(item.task_id, data)
+        # ``clears``: the form's fields left empty that must not keep an earlier round's value in the case.
+        unit.run.complete(item.task_id, {**dict.fromkeys(clears or []), **data})
     if keeps_case:
         unit.carry_claim(Claim(item.team_code, item.lane, actor))
     if case_values:

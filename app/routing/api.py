@@ -31,6 +31,8 @@ class TeamSchema(OpenSchema):
     kind = fields.String(required=True)
     township = fields.Dict(allow_none=True)
     county = fields.String(allow_none=True)
+    unit_of = fields.String(allow_none=True, metadata={
+        "description": "for a unit of a specialised centre (Puyuan's market regulation), the centre's team"})
 
 
 class TeamPageSchema(PageSchema):

@@ -54,6 +54,20 @@ class Gazetteer:
                 index.setdefault(_norm(key), []).append(p)
         self._index = index
 
+    def county_prefix(self, address: str) -> str:
+        """The leading "province, city, county" of an address as written ("嘉兴市秀洲区" of
+        "嘉兴市秀洲区高照街道环城北路 1288 号"), or ""."""
+        names = sorted({"浙江省", "浙江", "嘉兴市", "嘉兴", *self.counties.values()}, key=len, reverse=True)
+        end, moved = 0, True
+        while moved:
+            moved = False
+            for name in names:
+                if address.startswith(name, end):
+                    end += len(name)
+                    moved = True
+                    break
+        return address[:end]
+
     def match(self, value: str) -> Place | None:
         """A township by code, name or "county + name"; None when unknown or ambiguous."""
         found = self._index.get(_norm(value), [])

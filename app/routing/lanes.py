@@ -26,11 +26,10 @@ def lane_team(lane: str | None, variables: dict[str, object]) -> str | None:
 
 # Which kinds of team may be given a step of a lane's role (assign, reassign, the desk's pickers).
 ROLE_TEAM_KINDS: dict[str, tuple[str, ...]] = {
-    "caseworker": ("township", "specialised", "department"), "court": ("court",), "dispatcher": ("dispatch",),
+    "caseworker": ("township", "specialised"), "court": ("court",), "dispatcher": ("dispatch",),
     "callback": ("callback",), "supervisor": ("supervision",), "intake": ("dispatch",),
 }
-_KIND_CLASSES = {"specialised": ("township", "specialised", "department"),
-                 "township": ("township", "specialised", "department")}
+_KIND_CLASSES = {"specialised": ("township", "specialised"), "township": ("township", "specialised")}
 
 
 def team_kinds_for(lane: str | None, current_kind: str | None) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
-TEAM_KINDS = ("township", "specialised", "department", "dispatch", "court", "callback", "supervision")
+TEAM_KINDS = ("township", "specialised", "dispatch", "court", "callback", "supervision")
 
 
 class Township(db.Model):  # type: ignore[name-defined]

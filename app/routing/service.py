@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.cases.present import township_ref
 from app.extensions import db
 from app.routing.models import Team
+from app.routing.teams import unit_of
 
 
 def list_teams(kind: str | None = None, township: str | None = None) -> list[dict[str, Any]]:
@@ -16,4 +17,4 @@ def list_teams(kind: str | None = None, township: str | None = None) -> list[dic
     if township:
         query = query.where(Team.township_code == township)
     return [{"code": t.code, "name": t.name, "kind": t.kind, "township": township_ref(t.township_code),
-             "county": t.county_code} for t in db.session.execute(query).scalars()]
+             "county": t.county_code, "unit_of": unit_of(t.code)} for t in db.session.execute(query).scalars()]

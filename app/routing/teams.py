@@ -14,12 +14,13 @@ COURTS = {
 
 def specialised() -> list[tuple[str, str, str, str]]:
     """The specialised teams of markets, scenic areas, parks and campuses (landmarks.json), and the
-    departments' units a centre passes matters to internally: (code, name, kind, township)."""
+    units a centre passes matters to internally (specialised teams too, answered with unit_of): (code, name,
+    kind, township)."""
     teams = []
     for mark in landmarks():
         if mark.team and mark.team_name:
             teams.append((mark.team, mark.team_name, "specialised", mark.township))
-            teams += [(code, name, "department", mark.township) for code, name in mark.pass_on]
+            teams += [(code, name, "specialised", mark.township) for code, name in mark.pass_on]
     return teams
 
 
@@ -49,3 +50,23 @@ def standard_teams() -> list[TeamSeed]:
         TeamSeed("supervision-city", "民声一键办督办中心", "supervision", None, None),
     ]
     return teams
+
+
+def unit_of(team_code: str) -> str | None:
+    """The centre's team a unit belongs to (the Puyuan market centre's market regulation unit), or None."""
+    for mark in landmarks():
+        if mark.team and any(code == team_code for code, _name in mark.pass_on):
+            return mark.team
+    return None
+
+
+def pass_on_targets(team_code: str | None) -> list[tuple[str, str]]:
+    """Where a step of this team may be passed inside its centre: (code, name), the team itself excluded; none
+    for a team outside a centre."""
+    for mark in landmarks():
+        if not mark.team or not mark.pass_on:
+            continue
+        centre = [(mark.team, mark.team_name or mark.team), *mark.pass_on]
+        if team_code in {code for code, _name in centre}:
+            return [(code, name) for code, name in centre if code != team_code]
+    return []

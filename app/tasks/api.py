@@ -96,7 +96,7 @@ class RemindSchema(OpenSchema):
 
 class PassOnSchema(OpenSchema):
     team = Str(required=True, validate=validate.Length(min=1, max=64),
-               metadata={"description": "a unit of the same centre (GET /tasks/{id} answers pass_on_to)"})
+               metadata={"description": "a unit of the same centre, one of GET /tasks/{id}'s pass_on_to"})
     note = Str(validate=validate.Length(max=2000))
 
 

@@ -198,3 +198,11 @@ def page_rule_errors(version_key: str, ui_file: str, ui: Any, data: dict[str, An
     except SchemaError:
         return {}  # deploying refuses such rules (designer.validation); an older version's are not applied
     return errors(validator_for(version_key, f"{ui_file}#ui:rules", schema), data)
+
+
+def cleared_when_empty(schema: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    """`x-clear-when-empty`: a field whose absence means "none" this time (the route step's special place), so
+    the value an earlier round left in the case does not decide again."""
+    props = schema.get("properties") or {}
+    return [name for name, node in props.items()
+            if isinstance(node, dict) and node.get("x-clear-when-empty") and name not in data]

@@ -11,29 +11,21 @@ from app.cases import present
 from app.casework.models import OPEN_STATES
 from app.casework.operations import engine_refusals
 from app.casework.unit import CaseRef, CaseUnit
-from app.errors import Conflict, Invalid
-from app.routing.suggestions.places import landmarks
+from app.errors import Conflict, Forbidden, Invalid
+from app.routing.teams import pass_on_targets
 from app.tasks.service import check_decides, load_item, not_open_message
 from app.tasks.supervision import STALE, move_team
-
-
-def targets(team_code: str | None) -> list[tuple[str, str]]:
-    """Where a step of this team may be passed inside its centre: (code, name), the team itself excluded."""
-    for mark in landmarks():
-        if not mark.team or not mark.pass_on:
-            continue
-        centre = [(mark.team, mark.team_name or mark.team), *mark.pass_on]
-        if team_code in {code for code, _name in centre}:
-            return [(code, name) for code, name in centre if code != team_code]
-    return []
 
 
 def pass_on(principal: Principal, item_id: int, team_code: str, note: str = "") -> dict[str, Any]:
     row = load_item(principal, item_id, with_case=True)  # 404 first: another team's step stays invisible
     check_decides(principal, row)
+    if row.team_code not in principal.teams:
+        # The centre's own call: a supervisor moves a step with reassign, which says so in the timeline.
+        raise Forbidden("only a member of the step's team passes it on inside its centre; supervisors reassign")
     if row.state not in OPEN_STATES:
         raise Conflict(not_open_message(row), code="not_open")
-    allowed = dict(targets(row.team_code))
+    allowed = dict(pass_on_targets(row.team_code))
     if team_code not in allowed:
         raise Invalid(f"{team_code} is not a unit this team passes matters to",
                       {"team": [f"one of: {', '.join(allowed) or 'none for this team'}"]})

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.http import Deferred
 from app.routing.lanes import lane_role
 from app.routing.models import Team
+from app.routing.teams import pass_on_targets
 from app.tasks import forms
 from app.versions.service import bundle_for
 
@@ -102,9 +103,15 @@ def get_item(principal: Principal, item_id: int) -> dict[str, Any]:
     schema = bundle.form(row.form_file) or {"type": "object", "properties": {}}
     ui_schema = bundle.form(row.ui_file) or {}
     out = present.work_item(row)
+    data: dict[str, Any] = row.form_data or {}
+    prefilled: list[str] = []
+    if row.state in OPEN_STATES and (getattr(row, "round", None) or 1) == 1:
+        data, prefilled = identification.prefill(schema, data, row.suggestion)
     out.update(case_status=row.case_status, process_version=row.process_version,
                form={"schema": forms.with_examples(schema), "ui_schema": ui_schema},
-               data=row.form_data or {}, result=row.result_data)
+               data=data, prefilled=prefilled, result=row.result_data,
+               pass_on_to=[{"code": c, "name": n} for c, n in pass_on_targets(row.team_code)]
+               if row.state in OPEN_STATES and row.team_code in principal.teams else [])
     return out
 
 
@@ -163,7 +170,8 @@ def complete(principal: Principal, item_id: int, request_body: Deferred, row: An
     unit = CaseUnit(CaseRef.of_item(row))
     now = unit.now
     decided = identification.decided(row.suggestion, data, principal.username)
-    progress = operations.complete(unit, row, data, principal.username,
+    schema = bundle_for(row.process_version).form(row.form_file) or {}
+    progress = operations.complete(unit, row, data, principal.username, clears=forms.cleared_when_empty(schema, data),
                                    keeps_case=row.team_code is not None and row.team_code in principal.teams,
                                    case_values={"identification": decided, "identified_at": now} if decided else None)
     done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,

@@ -13,7 +13,7 @@ from app import moments
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.auth.principal import Principal
-from app.cases import identification, record
+from app.cases import record
 from app.cases import service as cases
 from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -85,21 +85,6 @@ def _identifies(item: dict[str, Any]) -> bool:
     return "is_police_matter" in (item["form"]["schema"].get("properties") or {})
 
 
-def _prefill(item: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The first round of an identifying step starts from the suggestion where intake left a field empty;
-    returns the values and the labels of the fields the suggestion filled."""
-    values = dict(item["data"])
-    if not _identifies(item) or item.get("round", 1) > 1:
-        return values, []
-    properties = item["form"]["schema"].get("properties") or {}
-    filled = []
-    for key, value in identification.suggested_values(case.get("suggestion")).items():
-        if key in properties and values.get(key) in (None, ""):
-            values[key] = value
-            filled.append(str(properties[key].get("title", key)))
-    return values, filled
-
-
 def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] | None, errors: dict[str, list[str]],
             *, status: int = 200, stale: str | None = None) -> tuple[str, int]:
     """``values`` None: a fresh page of a waiting step (its data, pre-filled from the suggestion)."""
@@ -107,7 +92,10 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] |
     case = cases.get_case(principal, item["case_no"])
     prefilled: list[str] = []
     if values is None:
-        values, prefilled = _prefill(item, case)
+        # The step's data as GET /tasks/{id} answers it: pre-filled from the suggestion on an identifying step.
+        properties = form["schema"].get("properties") or {}
+        values = item["data"]
+        prefilled = [str((properties.get(k) or {}).get("title", k)) for k in item.get("prefilled", [])]
     fields = formrender.build(form["schema"], form["ui_schema"], values, errors)
     sections = cases.record_of(principal, item["case_no"])
     general = [m for k, msgs in errors.items() if k in ("_body", "data") or not any(
@@ -119,9 +107,9 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] |
                            again=record.why_again(sections, item["created_at"]) if item.get("round", 1) > 1 else [],
                            pickers=supervision.pickers(item["lane"], (item["team"] or {}).get("code"))
                            if supervising else None,
-                           pass_to=pass_on.targets((item["team"] or {}).get("code"))
-                           if item["state"] in ("open", "claimed") and policy.can_decide(
-                               principal, lane_role(item["lane"]), (item["team"] or {}).get("code")) else []), status
+                           pass_to=[(t["code"], t["name"]) for t in item.get("pass_on_to", [])]
+                           if policy.can_decide(principal, lane_role(item["lane"]), (item["team"] or {}).get("code"))
+                           else []), status
 
 
 def action_args(action: str, form: Any) -> dict[str, Any]:

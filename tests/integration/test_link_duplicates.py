@@ -48,3 +48,12 @@ def test_bad_links_are_refused_and_change_nothing(clients, sql):
     third = new_case(clients, description="楼上天天半夜拖椅子")["case_no"]
     chained = clients("dispatcher").post(f"/cases/{third}/link", json={"primary": duplicate})
     assert chained.status_code == 422 and primary in chained.text
+
+
+def test_a_case_carrying_duplicates_is_not_linked_away(clients):
+    primary, duplicate = _pair(clients)
+    assert clients("dispatcher").post(f"/cases/{duplicate}/link", json={"primary": primary}).status_code == 200
+    third = new_case(clients, description="楼上天天半夜拖椅子，吵得睡不着")["case_no"]
+    away = clients("supervisor").post(f"/cases/{primary}/link", json={"primary": third})
+    assert away.status_code == 409 and away.json()["error"]["code"] == "carries_duplicates"
+    assert case(clients, primary)["duplicate_of"] is None and case(clients, primary)["open_tasks"]

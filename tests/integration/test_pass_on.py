@@ -48,3 +48,18 @@ def test_only_the_centres_units_and_only_its_members(clients, sql):
     mine = open_item(clients, "gaozhao", other, "Task_handle")
     assert clients("gaozhao").post(f"/tasks/{mine['id']}/pass-on",
                                    json={"team": "sp-puyuan-market"}).status_code == 422
+
+
+def test_a_supervisor_reassigns_rather_than_passes_on(clients):
+    no = _at_the_market(clients)
+    item = open_item(clients, "puyuan", no, "Task_handle")
+    resp = clients("supervisor").post(f"/tasks/{item['id']}/pass-on", json={"team": "sp-puyuan-market-regulation"})
+    assert resp.status_code == 403
+
+
+def test_the_task_answers_where_it_may_be_passed(clients):
+    no = _at_the_market(clients)
+    item = open_item(clients, "puyuan", no, "Task_handle")
+    detail = clients("puyuan").get(f"/tasks/{item['id']}").json()
+    assert {t["code"] for t in detail["pass_on_to"]} == {"sp-puyuan-market-regulation", "sp-puyuan-market-emergency"}
+    assert clients("supervisor").get(f"/tasks/{item['id']}").json()["pass_on_to"] == []

@@ -154,3 +154,26 @@ def test_live_accuracy_and_the_corrections_for_retraining(app, clients, tmp_path
     mine = next(r for r in rows if r["id"] == opened["case_no"])
     assert mine["category"] == "labour_relations" and mine["township"] == "xiuzhou-gaozhao"
     assert set(mine) == {"id", "channel", "text", "address", "police", "category", "township", "place", "borderline"}
+
+
+def test_the_route_steps_data_is_pre_filled_through_the_api_too(clients):
+    opened = new_case(clients, description="在乌镇西栅景区里游船乱收费，讲好五十一个人，下船要两百", township=None,
+                      category=None, address="")
+    item = clients("dispatcher").get(f"/tasks/{open_item(clients, 'dispatcher', opened['case_no'])['id']}").json()
+    assert item["data"]["township"] == "tongxiang-wuzhen" and item["data"]["place"] == "wuzhen-scenic"
+    assert "is_police_matter" not in item["data"]
+    assert set(item["prefilled"]) >= {"township", "place", "category"}
+
+
+def test_a_second_route_round_without_a_place_goes_to_the_township_team(clients):
+    opened = new_case(clients, description="摊位之间为占道经营吵起来了", category=None)
+    act(clients, "dispatcher", opened["case_no"], {"is_police_matter": False, "category": "market_dispute",
+                                                   "township": "tongxiang-puyuan", "place": "puyuan-market"})
+    act(clients, "puyuan", opened["case_no"], {"result": "wrong_team", "wrong_team_reason": "不在市场内，是高照的小区"},
+        "Task_handle")
+    again = open_item(clients, "dispatcher", opened["case_no"], "Task_route")
+    assert again["round"] == 2
+    act(clients, "dispatcher", opened["case_no"], {"is_police_matter": False, "category": "neighbour_dispute",
+                                                   "township": "xiuzhou-gaozhao"})
+    handle = next(t for t in case(clients, opened["case_no"])["open_tasks"] if t["element_id"] == "Task_handle")
+    assert handle["team"]["code"] == "ms-xiuzhou-gaozhao", "the first round's place does not decide again"

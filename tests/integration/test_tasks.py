@@ -166,14 +166,14 @@ def test_task_lists_validate_their_filters(clients):
 def test_teams_are_listed_with_kind_and_township(clients):
     teams = clients("gaozhao").get("/teams").json()["items"]
     kinds = {t["kind"] for t in teams}
-    assert kinds == {"township", "specialised", "department", "dispatch", "court", "callback", "supervision"}
+    assert kinds == {"township", "specialised", "dispatch", "court", "callback", "supervision"}
     township_teams = [t for t in teams if t["kind"] == "township"]
     assert len(township_teams) == 72
     # The 15 specialised teams of markets, scenic areas, parks and campuses, and the Puyuan market centre's
-    # two departments' units it passes matters to.
-    assert len([t for t in teams if t["kind"] == "specialised"]) == 15
-    assert {t["code"] for t in teams if t["kind"] == "department"} == {
-        "sp-puyuan-market-regulation", "sp-puyuan-market-emergency"}
+    # two units it passes matters to.
+    assert len([t for t in teams if t["kind"] == "specialised" and t["unit_of"] is None]) == 15
+    assert {t["code"] for t in teams if t["unit_of"]} == {"sp-puyuan-market-regulation", "sp-puyuan-market-emergency"}
+    assert {t["unit_of"] for t in teams if t["unit_of"]} == {"sp-puyuan-market"}
     gaozhao = next(t for t in teams if t["code"] == "ms-xiuzhou-gaozhao")
     assert gaozhao["name"] == "高照街道民声服务队" and gaozhao["township"]["code"] == "xiuzhou-gaozhao"
     courts = clients("gaozhao").get("/teams", params={"kind": "court"}).json()["items"]

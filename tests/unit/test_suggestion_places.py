@@ -53,3 +53,27 @@ def test_police_signals_ignore_a_negation_and_a_found_child():
     assert [h for h in book.hits("我老婆头上流血了") if h.category is None]
     assert [h for h in book.hits("小孩在市场里走散了，快帮忙找") if h.category is None]
     assert [h for h in book.hits("小孩走散了一会儿，已经找到了") if h.category is None] == []
+
+
+def test_a_landmark_in_the_words_stays_when_the_address_gives_its_township():
+    found = finder().find("在濮院时尚古镇市场买衣服，商家不退货", "桐乡市濮院镇")
+    assert found.township is not None and found.township.code == "tongxiang-puyuan"
+    assert found.landmark is not None and found.landmark.code == "puyuan-market"
+    elsewhere = finder().find("在濮院时尚古镇市场买衣服，商家不退货", "秀洲区高照街道")
+    assert elsewhere.township is not None and elsewhere.township.code == "xiuzhou-gaozhao"
+    assert elsewhere.landmark is None
+
+
+def test_a_line_break_does_not_hide_a_threat():
+    book = rulebook()
+    for text in ("他说要杀\n你全家", "他讲不交就\n砸你的店", "你好\n我在乌镇\n孩子走丢了，找不到"):
+        assert [h for h in book.hits(text) if h.category is None], text
+
+
+def test_the_address_mask_keeps_only_the_county():
+    from app.cases.masking import Mask
+
+    mask = Mask(personal=False, own_teams=frozenset())
+    assert mask.address("嘉兴市秀洲区高照街道环城北路 1288 号") == "嘉兴市秀洲区********"
+    assert mask.address("濮院镇新联村5组23号") == "********"
+    assert mask.address("桐乡市") == "桐乡市"

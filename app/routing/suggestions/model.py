@@ -10,13 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import joblib
-import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
-
 from app.routing.suggestions.text import normalise, words
+
+# scikit-learn, scipy and joblib are imported where a model is built or loaded: a process that never suggests
+# (the timer worker, a CLI command) does not carry them.
+Pipeline = Any
 
 DATA = Path(__file__).resolve().parent / "data"
 LABELLED = DATA / "labelled"
@@ -71,6 +69,10 @@ def digest(paths: list[Path]) -> str:
 
 
 def build() -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     features = FeatureUnion([
         ("words", TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2),
                                   sublinear_tf=True, min_df=2)),
@@ -86,6 +88,9 @@ def train(reports: list[Report]) -> Pipeline:
 
 
 def save(pipeline: Pipeline, paths: list[Path], rows: int) -> dict[str, Any]:
+    import joblib
+    import sklearn
+
     joblib.dump(pipeline, MODEL_FILE, compress=3)
     meta = {"data_sha256": digest(paths), "files": [p.name for p in paths], "rows": rows,
             "scikit_learn": sklearn.__version__,
@@ -135,5 +140,7 @@ def from_pipeline(pipeline: Pipeline, version: str = "unsaved") -> Model:
 @lru_cache(maxsize=1)
 def shipped() -> Model:
     """The trained model, loaded once per process (the file is ours: it is built by `suggestions train`)."""
+    import joblib
+
     meta = json.loads(META_FILE.read_text(encoding="utf-8"))
     return from_pipeline(joblib.load(MODEL_FILE), meta["model_sha256"][:12])

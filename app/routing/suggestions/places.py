@@ -15,7 +15,6 @@ from app.routing.gazetteer import DATA, Place, gazetteer
 # Short forms that are everyday words too: "建设银行", "解放路", "大桥下面" name no township.
 COMMON_WORDS = {"建设", "解放", "新兴", "大桥", "南湖"}
 # ...unless a place word follows: "高照街道" is matched whole anyway; "石门镇上" by the full name.
-LONGEST = 16
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,11 @@ class PlaceFinder:
             for key in {mark.name, *self._aliases(mark.code)}:
                 add(key, Entry("landmark", frozenset({mark.township}), gaz.by_code[mark.township].county_code, mark))
         self._index = index
+        # For each first character, the lengths of the names that start with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for key in index:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {c: sorted(n, reverse=True) for c, n in lengths.items()}
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -114,8 +118,8 @@ class PlaceFinder:
         text = _norm(text)
         found, i = [], 0
         while i < len(text):
-            for size in range(min(LONGEST, len(text) - i), 1, -1):
-                entries = self._index.get(text[i:i + size])
+            for size in self._lengths.get(text[i], ()):
+                entries = self._index.get(text[i:i + size]) if i + size <= len(text) else None
                 if entries:
                     found.append((text[i:i + size], entries))
                     i += size
@@ -125,12 +129,24 @@ class PlaceFinder:
         return found
 
     def find(self, text: str, address: str | None = None) -> Found:
-        # The address is what intake took down as the place; the description only helps when it says nothing.
-        for source in ([address] if address else []) + [text]:
-            answer = self._resolve(self._scan(source))
-            if answer.township or answer.candidates:
+        # The address is what intake took down as the place; the description only helps when it says nothing,
+        # or names a well-known place in the township the address gives (the market the stall is in).
+        said = self._scan(text)
+        if address:
+            answer = self._resolve(self._scan(address))
+            if answer.township is not None:
+                if answer.landmark is None:
+                    mark = next((e.landmark for name, entries in said for e in entries
+                                 if e.landmark and e.landmark.township == answer.township.code), None)
+                    if mark is not None:
+                        answer.landmark = mark
+                        answer.evidence.append(next(n for n, entries in said if any(e.landmark == mark
+                                                                                   for e in entries)))
                 return answer
-        return Found(None, [], None)
+            if answer.candidates:
+                return answer
+        answer = self._resolve(said)
+        return answer if answer.township or answer.candidates else Found(None, [], None)
 
     def _resolve(self, hits: list[tuple[str, list[Entry]]]) -> Found:
         counties = {e.county for _n, entries in hits for e in entries if e.kind == "county"}

@@ -28,24 +28,26 @@ class Rulebook:
     police_at: float = 0.3
     sure_at: float = 0.75
     category_patterns: tuple[tuple[str, float, Any], ...] = ()
-    police_patterns: tuple[Any, ...] = ()
+    police_patterns: tuple[tuple[Any, tuple[str, ...]], ...] = ()
 
     def words(self) -> list[str]:
         return [w for _weight, words in self.by_category.values() for w in words] + list(self.police_words)
 
     def hits(self, text: str) -> list[Hit]:
-        folded = unicodedata.normalize("NFKC", text).lower()
+        # Line breaks and runs of spaces are one space: a transcript's line break must not hide a threat.
+        folded = " ".join(unicodedata.normalize("NFKC", text).lower().split())
         found = [Hit(category, word, weight) for category, (weight, words) in self.by_category.items()
                  for word in words if word in folded]
         found += [Hit(category, m, weight) for category, weight, pattern in self.category_patterns
                   if (m := _search(pattern, folded))]
         found += [Hit(None, word, self.police_floor) for word in self.police_words if _affirmed(folded, word)]
-        found += [Hit(None, m, self.police_floor) for pattern in self.police_patterns
-                  if (m := _search(pattern, folded))]
+        found += [Hit(None, m, self.police_floor) for pattern, unless in self.police_patterns
+                  if not any(w in folded for w in unless) and (m := _search(pattern, folded))]
         return found
 
 
 NEGATIONS = ("没", "未", "无", "不", "别")
+QUOTE = 24  # the longest quote of a pattern's match that evidence carries
 
 
 def _affirmed(text: str, word: str) -> bool:
@@ -65,7 +67,10 @@ def _search(pattern: Any, text: str) -> str:
         found = pattern.search(text, timeout=0.05)
     except TimeoutError:
         return ""
-    return found.group(0) if found else ""
+    if not found:
+        return ""
+    quoted = str(found.group(0))
+    return quoted if len(quoted) <= QUOTE else quoted[:QUOTE] + "…"
 
 
 def load(path: Path = RULES_FILE) -> Rulebook:
@@ -76,11 +81,15 @@ def load(path: Path = RULES_FILE) -> Rulebook:
         by_category[rule["category"]] = (float(rule.get("weight", 0.3)), words + tuple(rule["words"]))
     signals = raw.get("police_signals", {})
     decision = raw.get("decision", {})
-    category_patterns = tuple((rule["category"], float(rule.get("weight", 0.3)), regex.compile(p))
+    category_patterns = tuple((rule["category"], float(rule.get("weight", 0.3)), regex.compile(p, regex.DOTALL))
                               for rule in raw.get("categories", []) for p in rule.get("patterns", []))
+    police_patterns = tuple(
+        (regex.compile(p if isinstance(p, str) else p["pattern"], regex.DOTALL),
+         tuple([] if isinstance(p, str) else p.get("unless", [])))
+        for p in signals.get("patterns", []))
     return Rulebook(by_category, tuple(signals.get("words", [])), float(signals.get("floor", 0.5)),
                     float(decision.get("police_at", 0.3)), float(decision.get("sure_at", 0.75)),
-                    category_patterns, tuple(regex.compile(p) for p in signals.get("patterns", [])))
+                    category_patterns, police_patterns)
 
 
 @lru_cache(maxsize=1)

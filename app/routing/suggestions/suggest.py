@@ -20,7 +20,8 @@ def suggest(text: str, address: str | None = None, *, using: Model | None = None
     prepared = model_text(text, address)
     probabilities, row = trained.analyse(prepared)
     scores = dict(zip(trained.classes, probabilities, strict=True))
-    hits = book.hits(f"{text} {address or ''}")
+    # The description and the address apart: a pattern must not join the end of one to the start of the other.
+    hits = book.hits(text) + [h for h in book.hits(address or "") if h.category is not None]
     for hit in hits:
         if hit.category in scores:
             scores[hit.category] += hit.weight

@@ -8,11 +8,10 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not the service's log
 _DIGITS = re.compile(r"[0-9]+")
 _SPACE = re.compile(r"\s+")
+# Where a piece may end: punctuation and spaces (kept, so the pieces join back to the text).
+_BREAKS = re.compile(r"(?<=[\s,.!?;:，。！？；：、…])")
 _lock = threading.Lock()
 
 
@@ -31,6 +30,9 @@ def _extra_words() -> list[str]:
 
 @lru_cache(maxsize=1)
 def tokenizer() -> Any:
+    import jieba  # imported on first use, like the model: processes that never suggest do not load it
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not the service's log
     with _lock:
         tok = jieba.Tokenizer()
         tok.initialize()
@@ -40,8 +42,24 @@ def tokenizer() -> Any:
         return tok
 
 
+_RUN = 100  # jieba's HMM grows with the square of an unbroken run of unknown characters: cut long runs
+
+
+def _pieces(text: str) -> list[str]:
+    """The text in pieces jieba handles in linear time: a run longer than _RUN characters without punctuation
+    or space (never in what people say, easily in what an attacker sends) is cut every _RUN characters."""
+    runs = _BREAKS.split(text)
+    if all(len(run) <= _RUN for run in runs):
+        return [text]  # what people say: segmented whole, exactly as the model was trained
+    out = []
+    for run in runs:
+        out += [run[i:i + _RUN] for i in range(0, len(run), _RUN)] if len(run) > _RUN else [run]
+    return out
+
+
 def words(text: str) -> list[str]:
     """The words of a normalised text, punctuation and spaces dropped (a module function: the trained model
     refers to it by name)."""
-    return [w for w in tokenizer().lcut(text)
+    tok = tokenizer()
+    return [w for piece in _pieces(text) for w in tok.lcut(piece)
             if w.strip() and not unicodedata.category(w[0]).startswith(("P", "S", "Z"))]
