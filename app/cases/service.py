@@ -165,6 +165,10 @@ def link_duplicate(principal: Principal, case_no: str, primary_no: str, note: st
     if primary.duplicate_of:
         raise Invalid(f"{primary_no} is itself a duplicate of {primary.duplicate_of}; link to that one",
                       {"primary": [f"link to {primary.duplicate_of}"]})
+    if primary.status in ENDED_STATUSES:
+        # Nothing would carry the matter: a new report of an ended one is a case of its own (a repeat complaint).
+        raise Invalid(f"{primary_no} is {primary.status}; a new report of an ended matter stays a case of its own",
+                      {"primary": ["an open case"]})
     if row.duplicate_of:
         raise Conflict(f"{case_no} is linked to {row.duplicate_of} already", code="already_linked")
     carried = db.session.execute(select(cases_t.c.case_no).where(cases_t.c.duplicate_of == row.case_no)

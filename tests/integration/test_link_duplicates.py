@@ -2,7 +2,7 @@
 bad links are refused with the field and change nothing."""
 from __future__ import annotations
 
-from tests.flows import case, new_case
+from tests.flows import act, case, new_case
 
 
 def _pair(clients):
@@ -57,3 +57,11 @@ def test_a_case_carrying_duplicates_is_not_linked_away(clients):
     away = clients("supervisor").post(f"/cases/{primary}/link", json={"primary": third})
     assert away.status_code == 409 and away.json()["error"]["code"] == "carries_duplicates"
     assert case(clients, primary)["duplicate_of"] is None and case(clients, primary)["open_tasks"]
+
+
+def test_an_ended_case_cannot_carry_a_duplicate(clients):
+    primary, duplicate = _pair(clients)
+    act(clients, "dispatcher", primary, {"is_police_matter": True})
+    resp = clients("dispatcher").post(f"/cases/{duplicate}/link", json={"primary": primary})
+    assert resp.status_code == 422 and "primary" in resp.json()["error"]["fields"]
+    assert case(clients, duplicate)["duplicate_of"] is None
