@@ -50,6 +50,7 @@ def test_a_walk_in_is_registered_with_its_suggestion_found_and_routed_as_suggest
 
     desk = _dispatcher(browser, base_url, 390)
     desk.goto(f"/cases?q={mark}")
+    expect(desk.locator(f"li[data-case='{case_no}'] [data-suggested]")).to_contain_text("市场经营纠纷")
     desk.click(f"a.case-no:has-text('{case_no}')")
     desk.click("#current [data-step='Task_route'] a")
     expect(desk.locator("[data-suggestion]")).to_contain_text("市场经营纠纷")
