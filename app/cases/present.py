@@ -9,6 +9,8 @@ from app.engine import clock
 from app.moments import local_iso
 from app.routing.gazetteer import categories, gazetteer
 
+MILESTONE_FIELDS = ("first_response_at", "handled_at", "mediated_at", "mediation_outcome", "judged_at",
+                    "judicial_decision", "callback_at", "satisfaction")
 # Answers carry datetimes; the read schemas (fields.LocalTime) and the pages' when() write them out.
 iso = local_iso
 
@@ -76,6 +78,7 @@ def case(row: Any, open_items: list[dict[str, Any]], *, mask: Mask) -> dict[str,
         "identification": getattr(row, "identification", None),
         "opened_at": row.opened_at,
         "closed_at": row.closed_at,
+        "milestones": {name: getattr(row, name, None) for name in MILESTONE_FIELDS},
         "process_version": row.process_version,
         "error": ({"element_id": row.error_element, "message": row.error_message, "at": row.error_at}
                   if row.error_at is not None else None),

@@ -140,6 +140,17 @@ class TaskDetailSchema(WorkItemReadSchema):
     result = fields.Dict(allow_none=True)
 
 
+class MilestonesSchema(OpenSchema):
+    first_response_at = LocalTime(allow_none=True)
+    handled_at = LocalTime(allow_none=True)
+    mediated_at = LocalTime(allow_none=True)
+    mediation_outcome = fields.String(allow_none=True)
+    judged_at = LocalTime(allow_none=True)
+    judicial_decision = fields.String(allow_none=True)
+    callback_at = LocalTime(allow_none=True)
+    satisfaction = fields.String(allow_none=True)
+
+
 class CaseReadSchema(OpenSchema):
     """The case. A repeated intake that the caller may not see answers only case_no, status, channel,
     external_ref, opened_at and duplicate=true."""
@@ -173,6 +184,9 @@ class CaseReadSchema(OpenSchema):
         "description": "what the route step decided beside the suggestion: decided, agreed (per field), by, at"})
     opened_at = LocalTime(required=True)
     closed_at = LocalTime(allow_none=True)
+    milestones = fields.Nested(MilestonesSchema, metadata={
+        "description": "what the reports count: a team's first response, handled, mediation, judicial decision, "
+                       "callback (times and outcomes)"})
     process_version = fields.String()
     error = fields.Nested(CaseErrorSchema, allow_none=True)
     warnings = fields.List(fields.String())

@@ -27,6 +27,12 @@ STATUSES = ("open", "in_progress", "mediation", "judicial_confirmation", "callba
             "returned_to_police")
 OPEN_STATES = ("open", "claimed")
 ENDED_STATUSES = ("closed", "returned_to_police")
+# A step's `milestone` property names one of these: the case column of its time, and the column that keeps
+# the value of the step's field named after the colon ("mediation:outcome").
+MILESTONES: dict[str, tuple[str, str | None]] = {
+    "handled": ("handled_at", None), "mediation": ("mediated_at", "mediation_outcome"),
+    "judicial": ("judged_at", "judicial_decision"), "callback": ("callback_at", "satisfaction"),
+}
 STATES = ("open", "claimed", "completed", "cancelled")
 
 
@@ -68,7 +74,17 @@ class Case(db.Model):  # type: ignore[name-defined]
     duplicate_of: Mapped[str | None] = mapped_column(String(32), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     opened_by: Mapped[str | None] = mapped_column(String(64))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Milestones, written by the case's save (a step's spiff property `milestone`; the first response by the
+    # first claim or completion of a team's step): the reports aggregate these, never the workflows.
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    mediated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    mediation_outcome: Mapped[str | None] = mapped_column(String(32))
+    judged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    judicial_decision: Mapped[str | None] = mapped_column(String(32))
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    satisfaction: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     process_version: Mapped[str] = mapped_column(ForeignKey("process_versions.key"))

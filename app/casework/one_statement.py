@@ -62,6 +62,7 @@ class Save:
     new_rows: list[dict[str, Any]]
     event: dict[str, Any]
     now: datetime
+    first_response: datetime | None = None  # a claim's first response, when the case row is not saved
 
 
 def _count(cte: Any) -> Any:
@@ -74,7 +75,7 @@ def _prefixed(prefix: str) -> sql.Param:
 
 @lru_cache(maxsize=256)
 def _statement(changes: tuple[str, ...], with_case: bool, case_extra: tuple[str, ...], with_gone: bool,
-               new_rows: int) -> Any:
+               new_rows: int, with_response: bool = False) -> Any:
     """The statement of one shape of save, built once; a save binds its values (p<i>_, case_, r<i>_, ev_)."""
     change_ctes = [sql.item_change(name, _prefixed(f"p{i}_")).returning(sql.items_t.c.id).cte(f"change_{i}")
                    for i, name in enumerate(changes)]
@@ -101,6 +102,12 @@ def _statement(changes: tuple[str, ...], with_case: bool, case_extra: tuple[str,
             created = (insert(items).from_select(ITEM_COLUMNS, source)
                        .returning(items.c.id, items.c.task_id, items.c.element_id, items.c.name, items.c.team_code)
                        .cte("created"))
+    responded = None
+    if with_response and not with_case:
+        responded = (sql.cases_t.update()
+                     .where(sql.cases_t.c.id == bindparam("case_b_id"), sql.cases_t.c.first_response_at.is_(None), ok)
+                     .values(first_response_at=bindparam("case_first_response", type_=UTCDateTime()))
+                     .returning(sql.cases_t.c.id).cte("responded"))
     logged = insert(sql.events_t).from_select(
         ["case_id", "at", "actor", "kind", "summary", "data"],
         select(bindparam("case_b_id", type_=BigInteger), bindparam("ev_at", type_=UTCDateTime()),
@@ -115,19 +122,22 @@ def _statement(changes: tuple[str, ...], with_case: bool, case_extra: tuple[str,
                     else literal(None, JSON)).label("cancelled"))
     columns.append((select(func.json_object_agg(created.c.task_id, created.c.id)).scalar_subquery()
                     if created is not None else literal(None, JSON)).label("created"))
-    ctes = [*change_ctes, *(c for c in (saved, cancelled, created) if c is not None), logged]
+    ctes = [*change_ctes, *(c for c in (saved, cancelled, created, responded) if c is not None), logged]
     return select(*columns).add_cte(*ctes)
 
 
 def run(save: Save) -> Outcome:
     statement = _statement(tuple(name for name, _v in save.changes), save.case_values is not None,
-                           tuple(sorted(save.case_extra)), bool(save.gone), len(save.new_rows))
+                           tuple(sorted(save.case_extra)), bool(save.gone), len(save.new_rows),
+                           save.first_response is not None)
     params: dict[str, Any] = {f"p{i}_{k}": v for i, (_n, values) in enumerate(save.changes) for k, v in values.items()}
     params.update({f"case_{k}": v for k, v in (save.case_values or {}).items()})
     params.update({f"case_x_{k}": v for k, v in save.case_extra.items()})
     params.update({f"r{i}_{c}": row[c] for i, row in enumerate(save.new_rows) for c in ITEM_COLUMNS})
     params.update({"case_b_id": save.case_id, "ev_at": save.now, "ev_actor": save.event["actor"],
                    "ev_kind": save.event["kind"], "ev_summary": save.event["summary"], "ev_data": save.event["data"]})
+    if save.first_response is not None:
+        params["case_first_response"] = save.first_response
     if save.gone:
         params.update(gone=save.gone, changed_ids=[values["b_item"] for _n, values in save.changes] or [0])
     row = execute(statement, params).one()

@@ -17,6 +17,7 @@ from app.engine import CaseRun, EngineError, ProcessBundle, TaskNotReady
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.moments import SHANGHAI
+from app.routing.lanes import lane_role
 
 MOVED_ON = "the case has moved on: this step is no longer waiting"
 
@@ -65,6 +66,7 @@ def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, kee
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
                      finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
                      completed_by=actor, result_data=data)
+    _milestones(unit, item, data)
     with engine_refusals():
         # ``clears``: the form's fields left empty that must not keep an earlier round's value in the case.
         unit.run.complete(item.task_id, {**dict.fromkeys(clears or []), **data})
@@ -77,8 +79,24 @@ def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, kee
     return unit.save()
 
 
+def _milestones(unit: CaseUnit, item: Any, data: dict[str, Any]) -> None:
+    """What finishing this step marks on the case: a team's first response, and the step's `milestone`
+    property ("mediation:outcome": the mediation's time and its outcome)."""
+    if lane_role(item.lane) == "caseworker":
+        unit.responded()
+    try:
+        marked = unit.run.properties(item.task_id).get("milestone") or ""
+    except TaskNotReady:
+        return  # the engine refuses the completion itself, with its own answer
+    name, _sep, field = marked.partition(":")
+    if name:
+        unit.milestone(name.strip(), data.get(field.strip()) if field else None)
+
+
 def claim(unit: CaseUnit, item: Any, actor: str, refused: str) -> Saved:
     unit.change_item("claim", item.id, refused, assignee=actor, claimed_at=unit.now)
+    if lane_role(item.lane) == "caseworker":
+        unit.responded()
     unit.record("task.claimed", f"签收：{item.name}", {"work_item": item.id, "element_id": item.element_id}, actor)
     return unit.save()
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import String, bindparam, func, insert, select, update
 
-from app.casework.models import OPEN_STATES, Case, CaseEvent, WorkItem
+from app.casework.models import MILESTONES, OPEN_STATES, Case, CaseEvent, WorkItem
 from app.types import UTCDateTime
 
 cases_t = Case.__table__
@@ -23,6 +23,9 @@ def bound(name: str, type_: Any = None) -> Any:
     return bindparam(name, type_=type_)
 
 
+MILESTONE_COLUMNS = [c for time, value in MILESTONES.values() for c in (time, value) if c]
+
+
 def save_case(p: Param) -> Any:
     """The case row after its workflow ran, under its optimistic lock."""
     return update(cases_t).where(cases_t.c.id == p("b_id"), cases_t.c.lock_version == p("b_lock")).values(
@@ -32,10 +35,16 @@ def save_case(p: Param) -> Any:
         township_code=func.coalesce(p("township_code", String), cases_t.c.township_code),
         category=func.coalesce(p("category", String), cases_t.c.category),
         closed_at=func.coalesce(p("closed_at", UTCDateTime), cases_t.c.closed_at),
+        # The first response stays the first; the other milestones take the latest round's value.
+        first_response_at=func.coalesce(cases_t.c.first_response_at, p("first_response_at", UTCDateTime)),
+        **{column: func.coalesce(p(column, cases_t.c[column].type), cases_t.c[column]) for column in MILESTONE_COLUMNS},
     )
 
 
 SAVE_CASE = save_case(bound)
+# A team's first claim of a step, when the case itself is not saved (a claim changes no workflow).
+FIRST_RESPONSE = update(cases_t).where(cases_t.c.id == bindparam("b_id"), cases_t.c.first_response_at.is_(None)) \
+    .values(first_response_at=bindparam("first_response_at", type_=UTCDateTime))
 
 # A timer that cannot fire: the case waits for a supervisor, its timers no longer swept.
 PARK_CASE = update(cases_t).where(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.casework import one_statement
 from app.casework import statements as sql
+from app.casework.models import MILESTONES
 from app.casework.rows import Claim, case_status, item_row
 from app.casework.warm import warm
 from app.database import affected, execute
@@ -86,6 +87,8 @@ class CaseUnit:
         self._fired: list[FiredTimer] = []
         self._parked: dict[str, Any] | None = None
         self._carried: Claim | None = None
+        self._first_response: datetime | None = None
+        self._milestones: dict[str, Any] = {}
 
     @classmethod
     def load(cls, case_id: int, now: datetime | None = None) -> CaseUnit:
@@ -137,6 +140,19 @@ class CaseUnit:
     def set_case_values(self, **values: Any) -> None:
         self._case_values.update(values)
 
+    def responded(self) -> None:
+        """A township or specialised team signed for or finished a step: the case's first response, if first."""
+        self._first_response = self.now
+
+    def milestone(self, name: str, value: Any) -> None:
+        """A step marked `milestone` finished: its time, and the value of the field the property names."""
+        if name not in MILESTONES:
+            return  # a designer's name this service keeps no column for
+        time_column, value_column = MILESTONES[name]
+        self._milestones[time_column] = self.now
+        if value_column is not None:
+            self._milestones[value_column] = value if isinstance(value, str) else None
+
     def fired(self, timers: list[FiredTimer]) -> None:
         self._fired = timers
 
@@ -186,6 +202,8 @@ class CaseUnit:
             "township_code": township if isinstance(township, str) and township in gazetteer().by_code else None,
             "category": category if isinstance(category, str) and category in categories() else None,
             "closed_at": self.now if snapshot.completed else None,
+            "first_response_at": self._first_response,
+            **{column: self._milestones.get(column) for column in sql.MILESTONE_COLUMNS},
         }
         waiting = {t.task_id for t in snapshot.ready}
         plan.gone = sorted(self._waiting_before - waiting - self._finished)
@@ -236,6 +254,8 @@ class CaseUnit:
                 data["cancelled_items"] = saved.cancelled
         elif self._parked is not None:
             self._save_parked(self._parked)
+        elif self._first_response is not None:
+            execute(sql.FIRST_RESPONSE, {"b_id": self.case.id, "first_response_at": self._first_response})
         if self._restate and plan.snapshot is not None:
             for task in plan.snapshot.ready:
                 execute(sql.RESTATE_ITEM, {"b_case": self.case.id, "b_task": task.task_id, "name": task.name,
@@ -250,6 +270,7 @@ class CaseUnit:
         outcome = one_statement.run(one_statement.Save(
             changes=[(change, values) for change, values, _refused in self._changes],
             case_values=plan.case_values, case_extra=self._case_values, case_id=self.case.id, gone=plan.gone,
+            first_response=self._first_response if plan.case_values is None else None,
             new_rows=saved.new_items, event=self._event_row(self._event_data(plan)), now=self.now))
         for (_change, _values, refused), matched in zip(self._changes, outcome.changes_matched, strict=True):
             if not matched:

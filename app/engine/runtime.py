@@ -140,6 +140,11 @@ class CaseRun:
     def dump(self) -> bytes:
         return dump_state(self.workflow)
 
+    def properties(self, task_id: str) -> dict[str, str]:
+        """The spiff properties of a waiting step (its form files, team, milestone)."""
+        spec = self._ready_manual(task_id).task_spec
+        return dict((getattr(spec, "extensions", None) or {}).get("properties", {}))
+
     def cancel(self) -> None:
         """End the workflow where it stands: every waiting step and timer is cancelled (a duplicate case,
         carried from now on by its primary)."""
