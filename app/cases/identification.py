@@ -11,7 +11,7 @@ from app.routing.suggestions.places import landmarks
 from app.routing.suggestions.suggest import suggest
 
 log = logging.getLogger(__name__)
-# The route form's fields that the suggestion pre-fills, and where each sits in a suggestion.
+# The route form's fields the identification decides, compared with the suggestion when the step is done.
 DECIDED_FIELDS = ("is_police_matter", "category", "township", "place")
 
 
@@ -41,13 +41,18 @@ def suggested_values(suggestion: dict[str, Any] | None) -> dict[str, Any]:
     return values
 
 
+def identifies(schema: dict[str, Any]) -> bool:
+    """A step that decides the identification: its form asks whether the matter is police work."""
+    return "is_police_matter" in (schema.get("properties") or {})
+
+
 def prefill(schema: dict[str, Any], data: dict[str, Any], suggestion: dict[str, Any] | None
             ) -> tuple[dict[str, Any], list[str]]:
     """An identifying step's first round starts from the suggestion where intake left a field empty; returns
     the values and the names of the fields the suggestion filled. Other steps start from their data."""
-    properties = schema.get("properties") or {}
-    if "is_police_matter" not in properties:
+    if not identifies(schema):
         return data, []
+    properties = schema.get("properties") or {}
     values, filled = dict(data), []
     for key, value in suggested_values(suggestion).items():
         if key in properties and values.get(key) in (None, ""):
@@ -60,7 +65,7 @@ def decided(suggestion: dict[str, Any] | None, data: dict[str, Any], actor: str)
     """What the route step decided beside what was suggested; None for a step that decides none of it."""
     if "is_police_matter" not in data:
         return None
-    values = suggested_values(suggestion) if suggestion else {}
+    values = suggested_values(suggestion)
     if suggestion:
         values["is_police_matter"] = bool(suggestion.get("is_police_matter"))
     choice = {k: data.get(k) for k in DECIDED_FIELDS if k in data or k in values}

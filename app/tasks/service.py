@@ -142,10 +142,10 @@ def not_open_message(row: Any) -> str:
     return f"this work item is {row.state}; nothing left to do here"
 
 
-def form_data(row: Any, given: dict[str, Any]) -> dict[str, Any]:
+def form_data(row: Any, given: dict[str, Any], schema: dict[str, Any] | None = None) -> dict[str, Any]:
     """The step's form data as its schema takes it (names of townships and categories as codes), or 422 with
-    each field's problems."""
-    schema = bundle_for(row.process_version).form(row.form_file) or {"type": "object"}
+    each field's problems. ``schema``: the step's form, when the caller has read it already."""
+    schema = schema or bundle_for(row.process_version).form(row.form_file) or {"type": "object"}
     data = forms.prepare(schema, given)
     problems = forms.errors(forms.validator_for(row.process_version, row.form_file or "", schema), data)
     if problems:
@@ -166,11 +166,11 @@ def complete(principal: Principal, item_id: int, request_body: Deferred, row: An
     if not isinstance(body, dict) or not isinstance(body.get("data", {}), dict):
         raise Invalid("send {\"data\": {...}} with the form's fields", {"data": ["must be a JSON object"]})
 
-    data = form_data(row, body.get("data") or {})
+    schema = bundle_for(row.process_version).form(row.form_file) or {"type": "object"}
+    data = form_data(row, body.get("data") or {}, schema)
     unit = CaseUnit(CaseRef.of_item(row))
     now = unit.now
     decided = identification.decided(row.suggestion, data, principal.username)
-    schema = bundle_for(row.process_version).form(row.form_file) or {}
     progress = operations.complete(unit, row, data, principal.username, clears=forms.cleared_when_empty(schema, data),
                                    keeps_case=row.team_code is not None and row.team_code in principal.teams,
                                    case_values={"identification": decided, "identified_at": now} if decided else None)

@@ -13,7 +13,7 @@ from app import moments
 from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.auth.principal import Principal
-from app.cases import record
+from app.cases import identification, record
 from app.cases import service as cases
 from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -80,11 +80,6 @@ def release(item_id: int) -> Response:
                         url_for("tasks.queue_page"))
 
 
-def _identifies(item: dict[str, Any]) -> bool:
-    """A step that decides the identification: its form asks whether the matter is police work."""
-    return "is_police_matter" in (item["form"]["schema"].get("properties") or {})
-
-
 def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] | None, errors: dict[str, list[str]],
             *, status: int = 200, stale: str | None = None) -> tuple[str, int]:
     """``values`` None: a fresh page of a waiting step (its data, pre-filled from the suggestion)."""
@@ -102,7 +97,8 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] |
         k == f.path or k.startswith(f.path + ".") for f in fields) for m in msgs]
     supervising = policy.can_supervise(principal) and item["state"] in ("open", "claimed")
     return render_template("tasks/task.html", item=item, fields=fields, case=case, stale=stale,
-                           suggestion=case.get("suggestion") if _identifies(item) else None, prefilled=prefilled,
+                           suggestion=case.get("suggestion") if identification.identifies(form["schema"]) else None,
+                           prefilled=prefilled,
                            general_errors=general, sections=sections,
                            again=record.why_again(sections, item["created_at"]) if item.get("round", 1) > 1 else [],
                            pickers=supervision.pickers(item["lane"], (item["team"] or {}).get("code"))

@@ -111,9 +111,6 @@ class Model:
         words_step = self._features.transformer_list[0][1]
         self._word_names = [str(n) for n in words_step.get_feature_names_out()]
 
-    def probabilities(self, texts: list[str]) -> Any:
-        return self.pipeline.predict_proba(texts)
-
     def analyse(self, text: str) -> tuple[list[float], Any]:
         """The leaf probabilities of one text, and its feature row (for the evidence)."""
         row = self._features.transform([text])

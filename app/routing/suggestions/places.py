@@ -26,6 +26,7 @@ class Landmark:
     team: str | None
     team_name: str | None
     pass_on: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def landmarks() -> list[Landmark]:
     for p in raw["places"]:
         team = p.get("team") or {}
         out.append(Landmark(p["code"], p["name"], p["kind"], p["township"], team.get("code"), team.get("name"),
-                            tuple((u["code"], u["name"]) for u in p.get("pass_on", []))))
+                            tuple((u["code"], u["name"]) for u in p.get("pass_on", [])), tuple(p.get("aliases", []))))
     return out
 
 
@@ -70,14 +71,11 @@ class PlaceFinder:
             if len(key) >= 2:
                 index.setdefault(_norm(key), []).append(entry)
 
-        shipped = json.loads((data / "jiaxing.json").read_text(encoding="utf-8"))
-        aliases = {t["code"]: t.get("aliases", []) for c in shipped["counties"] for t in c["townships"]}
         for p in gaz.places:
             one = frozenset({p.code})
             short = p.name.removesuffix("街道").removesuffix("镇")
             county_short = p.county_name[:-1]
-            names = {p.name, p.full_name, county_short + p.name, county_short + short, p.county_name + short,
-                     *aliases.get(p.code, [])}
+            names = {p.name, p.full_name, county_short + p.name, county_short + short, p.county_name + short}
             if short not in COMMON_WORDS:
                 names.add(short)
             for name in names:
@@ -92,7 +90,7 @@ class PlaceFinder:
                 for name in lists[key]:
                     add(name, Entry(kind, frozenset({code}), gaz.by_code[code].county_code))
         for mark in landmarks():
-            for key in {mark.name, *self._aliases(mark.code)}:
+            for key in {mark.name, *mark.aliases}:
                 add(key, Entry("landmark", frozenset({mark.township}), gaz.by_code[mark.township].county_code, mark))
         self._index = index
         # For each first character, the lengths of the names that start with it, longest first.
@@ -100,15 +98,6 @@ class PlaceFinder:
         for key in index:
             lengths.setdefault(key[0], set()).add(len(key))
         self._lengths = {c: sorted(n, reverse=True) for c, n in lengths.items()}
-
-    @staticmethod
-    @lru_cache(maxsize=1)
-    def _alias_table() -> dict[str, list[str]]:
-        raw = json.loads((DATA / "landmarks.json").read_text(encoding="utf-8"))
-        return {p["code"]: p.get("aliases", []) for p in raw["places"]}
-
-    def _aliases(self, code: str) -> list[str]:
-        return self._alias_table().get(code, [])
 
     def names(self) -> list[str]:
         return list(self._index)
