@@ -72,6 +72,7 @@ def create_app(config: Any = None) -> Flask:
     from app.designer.views import bp as designer_pages
     from app.errors import register_error_handlers
     from app.extensions import csrf
+    from app.reports.api import blp as reports_blp
     from app.routing.api import blp as teams_blp
     from app.routing.suggestions.api import blp as suggestions_blp
     from app.security import init_security
@@ -84,7 +85,7 @@ def create_app(config: Any = None) -> Flask:
     init_security(app)
     init_web(app)
     init_audit(app)
-    for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp):
+    for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -9,8 +9,9 @@ from app.engine import clock
 from app.moments import local_iso
 from app.routing.gazetteer import categories, gazetteer
 
-MILESTONE_FIELDS = ("first_response_at", "handled_at", "mediated_at", "mediation_outcome", "judged_at",
-                    "judicial_decision", "callback_at", "satisfaction")
+MILESTONE_FIELDS = ("first_response_at", "handled_at", "mediation_started_at", "mediated_at", "mediation_outcome",
+                    "judicial_applied_at", "judged_at", "judicial_decision", "callback_at", "satisfaction",
+                    "reopened_at")
 # Answers carry datetimes; the read schemas (fields.LocalTime) and the pages' when() write them out.
 iso = local_iso
 

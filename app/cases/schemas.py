@@ -143,12 +143,15 @@ class TaskDetailSchema(WorkItemReadSchema):
 class MilestonesSchema(OpenSchema):
     first_response_at = LocalTime(allow_none=True)
     handled_at = LocalTime(allow_none=True)
+    mediation_started_at = LocalTime(allow_none=True)
     mediated_at = LocalTime(allow_none=True)
     mediation_outcome = fields.String(allow_none=True)
     judged_at = LocalTime(allow_none=True)
+    judicial_applied_at = LocalTime(allow_none=True)
     judicial_decision = fields.String(allow_none=True)
     callback_at = LocalTime(allow_none=True)
     satisfaction = fields.String(allow_none=True)
+    reopened_at = LocalTime(allow_none=True)
 
 
 class CaseReadSchema(OpenSchema):

@@ -33,6 +33,13 @@ MILESTONES: dict[str, tuple[str, str | None]] = {
     "handled": ("handled_at", None), "mediation": ("mediated_at", "mediation_outcome"),
     "judicial": ("judged_at", "judicial_decision"), "callback": ("callback_at", "satisfaction"),
 }
+# Milestones of the case's status itself (the diagram's `caseStatus` properties say when a case enters one):
+# the column and whether it keeps the first time (a second mediation after a reopening is not a new start).
+STATUS_MILESTONES: dict[str, tuple[str, bool]] = {
+    "mediation_started_at": ("mediation", True), "judicial_applied_at": ("judicial_confirmation", True),
+}
+# A case that leaves the callback for more work (not for an end) was reopened; the latest reopening is kept.
+REOPENED_FROM = "callback"
 STATES = ("open", "claimed", "completed", "cancelled")
 
 
@@ -85,6 +92,9 @@ class Case(db.Model):  # type: ignore[name-defined]
     judicial_decision: Mapped[str | None] = mapped_column(String(32))
     callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     satisfaction: Mapped[str | None] = mapped_column(String(32))
+    mediation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    judicial_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     process_version: Mapped[str] = mapped_column(ForeignKey("process_versions.key"))
@@ -126,6 +136,11 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
               sqlite_where=text("state IN ('open', 'claimed')"), postgresql_where=text("state IN ('open', 'claimed')")),
         Index("ix_work_items_assignee_state", "assignee", "state"),
         Index("ix_work_items_case_state", "case_id", "state"),
+        # The reports count escalations opened and closed in a period: partial indexes over escalations only.
+        Index("ix_work_items_escalation_created", "created_at",
+              sqlite_where=text("origin_timer IS NOT NULL"), postgresql_where=text("origin_timer IS NOT NULL")),
+        Index("ix_work_items_escalation_completed", "completed_at",
+              sqlite_where=text("origin_timer IS NOT NULL"), postgresql_where=text("origin_timer IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.casework.models import ENDED_STATUSES, REOPENED_FROM, STATUS_MILESTONES
 from app.engine import ProcessBundle, ReadyTask, Snapshot
 from app.routing.lanes import lane_role, lane_team
 
@@ -21,6 +22,16 @@ def case_status(snapshot: Snapshot, current: str) -> str:
         if status:
             return status
     return current
+
+
+def status_milestones(before: str, after: str, now: datetime) -> dict[str, datetime | None]:
+    """The status milestones a save marks (every column named, None where this save marks nothing)."""
+    marked: dict[str, datetime | None] = {
+        column: now if after == status and before != status else None
+        for column, (status, _first) in STATUS_MILESTONES.items()}
+    reopened = before == REOPENED_FROM and after not in (REOPENED_FROM, *ENDED_STATUSES)
+    marked["reopened_at"] = now if reopened else None
+    return marked
 
 
 def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str, Any]:

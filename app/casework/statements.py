@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import String, bindparam, func, insert, select, update
 
-from app.casework.models import MILESTONES, OPEN_STATES, Case, CaseEvent, WorkItem
+from app.casework.models import MILESTONES, OPEN_STATES, STATUS_MILESTONES, Case, CaseEvent, WorkItem
 from app.types import UTCDateTime
 
 cases_t = Case.__table__
@@ -24,6 +24,9 @@ def bound(name: str, type_: Any = None) -> Any:
 
 
 MILESTONE_COLUMNS = [c for time, value in MILESTONES.values() for c in (time, value) if c]
+# Columns whose first value stays, and those whose latest does (a status milestone says which it is).
+FIRST_KEPT = ["first_response_at", *(c for c, (_s, first) in STATUS_MILESTONES.items() if first)]
+LATEST_KEPT = [*MILESTONE_COLUMNS, *(c for c, (_s, first) in STATUS_MILESTONES.items() if not first), "reopened_at"]
 
 
 def save_case(p: Param) -> Any:
@@ -35,9 +38,9 @@ def save_case(p: Param) -> Any:
         township_code=func.coalesce(p("township_code", String), cases_t.c.township_code),
         category=func.coalesce(p("category", String), cases_t.c.category),
         closed_at=func.coalesce(p("closed_at", UTCDateTime), cases_t.c.closed_at),
-        # The first response stays the first; the other milestones take the latest round's value.
-        first_response_at=func.coalesce(cases_t.c.first_response_at, p("first_response_at", UTCDateTime)),
-        **{column: func.coalesce(p(column, cases_t.c[column].type), cases_t.c[column]) for column in MILESTONE_COLUMNS},
+        # The first response and the first entries stay the first; the other milestones take the latest round's.
+        **{column: func.coalesce(cases_t.c[column], p(column, cases_t.c[column].type)) for column in FIRST_KEPT},
+        **{column: func.coalesce(p(column, cases_t.c[column].type), cases_t.c[column]) for column in LATEST_KEPT},
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.casework import one_statement
 from app.casework import statements as sql
 from app.casework.models import MILESTONES
-from app.casework.rows import Claim, case_status, item_row
+from app.casework.rows import Claim, case_status, item_row, status_milestones
 from app.casework.warm import warm
 from app.database import affected, execute
 from app.engine import CaseRun, FiredTimer, Snapshot, clock
@@ -204,6 +204,7 @@ class CaseUnit:
             "closed_at": self.now if snapshot.completed else None,
             "first_response_at": self._first_response,
             **{column: self._milestones.get(column) for column in sql.MILESTONE_COLUMNS},
+            **status_milestones(self.case.status, status, self.now),
         }
         waiting = {t.task_id for t in snapshot.ready}
         plan.gone = sorted(self._waiting_before - waiting - self._finished)

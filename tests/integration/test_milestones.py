@@ -30,9 +30,29 @@ def test_a_lifecycle_marks_each_milestone_once(clients):
     assert marks["first_response_at"] == first, "later steps do not move the first response"
     assert marks["mediation_outcome"] == "agreement" and marks["judicial_decision"] == "confirmed"
     assert marks["satisfaction"] == "satisfied"
-    times = [datetime.fromisoformat(marks[k]) for k in ("first_response_at", "handled_at", "mediated_at",
-                                                        "judged_at", "callback_at")]
+    times = [datetime.fromisoformat(marks[k]) for k in ("first_response_at", "handled_at", "mediation_started_at",
+                                                        "mediated_at", "judicial_applied_at", "judged_at",
+                                                        "callback_at")]
     assert times == sorted(times)
+    assert marks["reopened_at"] is None
+
+
+def test_an_unsatisfied_callback_reopens_and_the_second_answer_is_the_cases(clients):
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    act(clients, "gaozhao", no, {"result": "resolved", "measures": "当场协调"})
+    act(clients, "callback", no, {"satisfaction": "unsatisfied", "comment": "钱还没到账"})
+    reopened = case(clients, no)
+    assert reopened["status"] == "in_progress"
+    assert reopened["milestones"]["reopened_at"] is not None
+    assert reopened["milestones"]["satisfaction"] == "unsatisfied"
+    act(clients, "gaozhao", no, {"result": "resolved", "measures": "再次上门，已到账"})
+    act(clients, "callback", no, {"satisfaction": "basically_satisfied"})
+    done = case(clients, no)
+    assert done["status"] == "closed"
+    assert done["milestones"]["satisfaction"] == "basically_satisfied"
+    assert done["milestones"]["reopened_at"] == reopened["milestones"]["reopened_at"]
+    assert done["milestones"]["mediation_started_at"] is None
 
 
 def test_a_team_completing_without_claiming_is_its_first_response(clients, sql):
