@@ -118,6 +118,38 @@ def demo_load(no_users: bool) -> None:
                        f"{demo.display_name}")
 
 
+@demo_cli.command("replay")
+@click.option("--cases", default=102_000, show_default=True, type=click.IntRange(1, 2_000_000))
+@click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3660))
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--end", default=None, help="The replay's last instant, ISO 8601 with offset (default: now).")
+@click.option("--truth", "truth", default=None, type=click.Path(dir_okay=False, writable=True),
+              help="Write the figures the reports must show, as JSON of the reports' shape.")
+def demo_replay(cases: int, days: int, seed: int, end: str | None, truth: str | None) -> None:
+    """Drive a generated year (or CASES over DAYS) through the service, with the clock moved and the timers swept."""
+    from pathlib import Path
+
+    from app.demo.replay.run import NotEmpty, replay
+    from app.engine import clock
+    from app.moments import parse
+
+    until = parse(end) if end else clock.now()
+    if until is None or until.tzinfo is None:
+        raise click.BadParameter("give a time with an offset, e.g. 2026-12-01T00:00:00+08:00", param_hint="--end")
+    try:
+        done = replay(current_app.config["PROCESSES_DIR"], cases=cases, days=days, seed=seed, end=until,
+                      truth_path=Path(truth) if truth else None)
+    except NotEmpty as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"replayed {len(done.log.cases)} cases over {days} days in {done.seconds:.1f} s "
+               f"({len(done.log.cases) / max(done.seconds, 1e-9):.1f} cases/s); sweeps: {len(done.log.ticks)}; "
+               f"failed actions: {len(done.log.failures)}")
+    for failure in done.log.failures[:20]:
+        click.echo(f"  {failure}", err=True)
+    if truth:
+        click.echo(f"expected figures written to {truth}")
+
+
 processes_cli = AppGroup("processes", help="Process versions.")
 
 

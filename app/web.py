@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_datetime, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user
@@ -57,6 +57,8 @@ def safe_local_path(target: str | None, default: str) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "zh_CN"  # a command (the replay, the sweep) speaks the default language
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
         session["lang"] = chosen

@@ -1,0 +1,55 @@
+"""`flask demo replay`: generate the cases, drive them through the service, and write the figures expected."""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from app.casework.models import Case
+from app.demo.loader import load_demo
+from app.demo.replay.drive import Driver
+from app.demo.replay.log import ReplayLog
+from app.demo.replay.people import ensure_people
+from app.demo.replay.plan import generate
+from app.demo.replay.truth import expectations
+from app.extensions import db
+
+
+class NotEmpty(Exception):
+    """The database holds cases already: the expectations would not be the reports' figures."""
+
+
+@dataclass
+class Replayed:
+    log: ReplayLog
+    seconds: float
+    truth: dict[str, Any] | None
+    breakdown: dict[str, tuple[int, float]]  # per kind of action: how many, seconds in all
+
+
+def replay(processes_dir: str, *, cases: int, days: int, seed: int, end: datetime,
+           truth_path: Path | None = None, progress: bool = True, daily_limit: int = 62) -> Replayed:
+    if db.session.execute(select(func.count()).select_from(Case)).scalar_one():
+        raise NotEmpty("the database holds cases already; replay into a fresh one (set DATABASE_URL), so that the "
+                       "reports count the replayed cases only")
+    load_demo(processes_dir, with_users=False)
+    db.session.commit()
+    people = ensure_people()
+    start = end - timedelta(days=days)
+    plans = generate(cases, days, seed, start)
+    started = time.perf_counter()
+    with tqdm(total=len(plans), unit="case", desc="replay", disable=None if progress else True) as bar:
+        driver = Driver(plans, people, start, end, seed, progress=bar.update)
+        log = driver.run()
+    seconds = time.perf_counter() - started
+    truth = None
+    if truth_path is not None:
+        truth = expectations(log, daily_limit)
+        truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    return Replayed(log, seconds, truth, {k: (driver.counts[k], driver.seconds[k]) for k in driver.seconds})
