@@ -73,6 +73,7 @@ def create_app(config: Any = None) -> Flask:
     from app.errors import register_error_handlers
     from app.extensions import csrf
     from app.reports.api import blp as reports_blp
+    from app.reports.views import bp as report_pages
     from app.routing.api import blp as teams_blp
     from app.routing.suggestions.api import blp as suggestions_blp
     from app.security import init_security
@@ -91,7 +92,8 @@ def create_app(config: Any = None) -> Flask:
         api.register_blueprint(blueprint)
     from app.vendor import bp as vendor_assets
 
-    for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, vendor_assets):
+    for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
+                 vendor_assets):
         app.register_blueprint(page)
     register_error_handlers(app)
     register_cli(app)

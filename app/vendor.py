@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from app.auth.permissions import public
 
 bp = Blueprint("vendor", __name__)
-PACKAGES = {"bpmn-js": "bpmn-js/dist", "dmn-js": "dmn-js/dist"}
+PACKAGES = {"bpmn-js": "bpmn-js/dist", "dmn-js": "dmn-js/dist", "echarts": "echarts/dist"}
 
 
 def available(package: str) -> bool:

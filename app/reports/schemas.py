@@ -8,6 +8,9 @@ from app.apidoc import OpenSchema
 from app.fields import Str
 
 Count = fields.Integer
+DATE_PATTERN = r"^(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+TABLE_NAMES = ("summary", "by_township", "by_category", "escalations", "mediation", "judicial", "to_clear", "by_team",
+               "by_day", "category_trend", "breaches_by_step", "identification")
 
 
 def rate_field() -> fields.Float:
@@ -16,11 +19,13 @@ def rate_field() -> fields.Float:
 
 
 class ReportArgsSchema(OpenSchema):
-    date = fields.Date(metadata={"description": "a day of the period (Asia/Shanghai); default today"})
+    date = fields.Date(metadata={"description": "a day of the period (Asia/Shanghai), 1970-2100; default today",
+                                 "pattern": DATE_PATTERN})
     township = Str(validate=validate.Length(max=64), metadata={"description": "a township's code or name"})
     county = Str(validate=validate.Length(max=64), metadata={"description": "a county's code or name"})
     format = Str(validate=validate.OneOf(("json", "csv", "xlsx")), load_default="json")
-    table = Str(validate=validate.Length(max=32), metadata={"description": "format=csv: which table (default summary)"})
+    table = Str(validate=validate.OneOf(TABLE_NAMES), metadata={
+        "description": "format=csv: which table (default summary); a table the report's kind has not is 404"})
 
 
 class PeriodSchema(OpenSchema):

@@ -162,11 +162,13 @@ def test_a_township_a_county_and_the_files(clients, week):
 
 
 def test_bad_requests_and_other_roles(clients, week):
-    for params, field in (({"date": "2030-02-30"}, "date"), ({"township": "火星镇"}, "township"),
-                          ({"county": "不存在县"}, "county"), ({"format": "pdf"}, "format"),
-                          ({"format": "csv", "table": "nope"}, "table")):
+    for params, field, status in (({"date": "2030-02-30"}, "date", 422), ({"township": "火星镇"}, "township", 404),
+                                  ({"county": "不存在县"}, "county", 404), ({"format": "pdf"}, "format", 422),
+                                  ({"format": "csv", "table": "nope"}, "table", 422),
+                                  ({"format": "csv", "table": "by_day"}, "table", 404),
+                                  ({"date": "1900-01-01"}, "date", 422)):
         resp = clients("supervisor").get("/reports/daily", params=params)
-        assert resp.status_code == 422, (params, resp.text)
+        assert resp.status_code == status, (params, resp.text)
         assert field in resp.json()["error"]["fields"], resp.text
     assert clients("supervisor").get("/reports/yearly").status_code == 404
     for user in ("gaozhao", "intake", "dispatcher"):
