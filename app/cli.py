@@ -125,7 +125,9 @@ def demo_load(no_users: bool) -> None:
 @click.option("--end", default=None, help="The replay's last instant, ISO 8601 with offset (default: now).")
 @click.option("--truth", "truth", default=None, type=click.Path(dir_okay=False, writable=True),
               help="Write the figures the reports must show, as JSON of the reports' shape.")
-def demo_replay(cases: int, days: int, seed: int, end: str | None, truth: str | None) -> None:
+@click.option("--force", is_flag=True, help="Replay into a database that holds cases already (the expectations then "
+                                             "count the replayed cases only, and the reports will differ from them).")
+def demo_replay(cases: int, days: int, seed: int, end: str | None, truth: str | None, force: bool) -> None:
     """Drive a generated year (or CASES over DAYS) through the service, with the clock moved and the timers swept."""
     from pathlib import Path
 
@@ -138,7 +140,7 @@ def demo_replay(cases: int, days: int, seed: int, end: str | None, truth: str | 
         raise click.BadParameter("give a time with an offset, e.g. 2026-12-01T00:00:00+08:00", param_hint="--end")
     try:
         done = replay(current_app.config["PROCESSES_DIR"], cases=cases, days=days, seed=seed, end=until,
-                      truth_path=Path(truth) if truth else None)
+                      truth_path=Path(truth) if truth else None, force=force)
     except NotEmpty as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"replayed {len(done.log.cases)} cases over {days} days in {done.seconds:.1f} s "

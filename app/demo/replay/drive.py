@@ -153,7 +153,7 @@ class Driver:
     def _open(self, when: datetime, plan: CasePlan) -> None:
         called_at = when - plan.called_before if plan.called_before is not None else None
         payload: dict[str, Any] = {
-            "channel": plan.channel, "external_ref": f"REPLAY-{self.seed}-{plan.n:06d}",
+            "channel": plan.channel, "external_ref": f"REPLAY-{self.seed}-{self.log.end:%Y%m%d%H%M}-{plan.n:06d}",
             "reporter": {"name": plan.reporter_name, "phone": plan.phone}, "description": plan.description,
         }
         if plan.intake_township:

@@ -34,10 +34,12 @@ class Replayed:
 
 
 def replay(processes_dir: str, *, cases: int, days: int, seed: int, end: datetime,
-           truth_path: Path | None = None, progress: bool = True, daily_limit: int = 62) -> Replayed:
-    if db.session.execute(select(func.count()).select_from(Case)).scalar_one():
-        raise NotEmpty("the database holds cases already; replay into a fresh one (set DATABASE_URL), so that the "
-                       "reports count the replayed cases only")
+           truth_path: Path | None = None, progress: bool = True, daily_limit: int = 62,
+           force: bool = False) -> Replayed:
+    if not force and db.session.execute(select(func.count()).select_from(Case)).scalar_one():
+        raise NotEmpty("the database holds cases already; replay into a fresh one (set DATABASE_URL and run "
+                       "`flask --app app db upgrade`), so that the reports count the replayed cases only, or give "
+                       "--force to add the replayed cases anyway")
     load_demo(processes_dir, with_users=False)
     db.session.commit()
     people = ensure_people()
