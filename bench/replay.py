@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--end", default="2026-12-01T00:00:00+08:00")
     parser.add_argument("--db", default=None, help="SQLite file to replay into (default: a temporary one)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--measure-only", type=Path, default=None, metavar="TRUTH",
+                        help="skip the replay: time the reports of --db and compare them with this truth file")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -81,14 +83,19 @@ def main() -> None:
                               "cpus": os.cpu_count(), "database": "sqlite"}
     with app.app_context():
         upgrade()
-        done = replay(app.config["PROCESSES_DIR"], cases=args.cases, days=args.days, seed=args.seed, end=end,
-                      truth_path=Path(folder) / "truth.json", daily_limit=31)
-        result["replay_seconds"] = round(done.seconds, 1)
-        result["cases_per_second"] = round(args.cases / done.seconds, 1)
-        result["sweeps"] = len(done.log.ticks)
-        result["failed_actions"] = len(done.log.failures)
-        result["actions"] = {k: {"n": n, "seconds": round(s, 1), "ms_each": round(s / n * 1000, 2)}
-                             for k, (n, s) in sorted(done.breakdown.items(), key=lambda kv: -kv[1][1])}
+        if args.measure_only is not None:
+            truth = json.loads(args.measure_only.read_text(encoding="utf-8"))
+        else:
+            done = replay(app.config["PROCESSES_DIR"], cases=args.cases, days=args.days, seed=args.seed, end=end,
+                          truth_path=Path(folder) / "truth.json", daily_limit=31)
+            print(f"replayed in {done.seconds:.0f} s; truth in {folder}/truth.json", file=sys.stderr)
+            truth = done.truth or {}
+            result["replay_seconds"] = round(done.seconds, 1)
+            result["cases_per_second"] = round(args.cases / done.seconds, 1)
+            result["sweeps"] = len(done.log.ticks)
+            result["failed_actions"] = len(done.log.failures)
+            result["actions"] = {k: {"n": n, "seconds": round(s, 1), "ms_each": round(s / n * 1000, 2)}
+                                 for k, (n, s) in sorted(done.breakdown.items(), key=lambda kv: -kv[1][1])}
         closed = db.session.execute(select(func.count()).select_from(Case).where(Case.status == "closed")).scalar_one()
         sizes = _sizes(db)
         total = sum(sizes.values()) if sizes else path.stat().st_size
@@ -97,7 +104,6 @@ def main() -> None:
                                                                                       key=lambda kv: -kv[1])[:12])}
 
         clock.set(end)
-        truth = done.truth or {}
         scope = Scope.city()
         last_day = max(date.fromisoformat(d) for d in truth["daily"])
         months = sorted(truth["monthly"])
