@@ -141,6 +141,8 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
               sqlite_where=text("origin_timer IS NOT NULL"), postgresql_where=text("origin_timer IS NOT NULL")),
         Index("ix_work_items_escalation_completed", "completed_at",
               sqlite_where=text("origin_timer IS NOT NULL"), postgresql_where=text("origin_timer IS NOT NULL")),
+        Index("ix_work_items_milestone_created", "milestone", "created_at"),
+        Index("ix_work_items_milestone_completed", "milestone", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -170,6 +172,10 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # A supervisor's reminder ({note, by, at}), shown on the step until it is done.
     reminder: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The step's `milestone` property's name (diagram data: "callback", "mediation"), and on completion the value
+    # of the field it names: the reports count callbacks, mediations and decisions per period from these.
+    milestone: Mapped[str | None] = mapped_column(String(64))
+    milestone_value: Mapped[str | None] = mapped_column(String(64))
 
 
 def is_open() -> Any:

@@ -63,10 +63,10 @@ def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, kee
              case_values: dict[str, Any] | None = None, clears: list[str] | None = None) -> Saved:
     """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs.
     ``case_values``: columns of the case the step decided beside its workflow (the identification)."""
+    value = _milestones(unit, item, data)
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
                      finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
-                     completed_by=actor, result_data=data)
-    _milestones(unit, item, data)
+                     completed_by=actor, result_data=data, milestone_value=value)
     with engine_refusals():
         # ``clears``: the form's fields left empty that must not keep an earlier round's value in the case.
         unit.run.complete(item.task_id, {**dict.fromkeys(clears or []), **data})
@@ -79,18 +79,21 @@ def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, kee
     return unit.save()
 
 
-def _milestones(unit: CaseUnit, item: Any, data: dict[str, Any]) -> None:
+def _milestones(unit: CaseUnit, item: Any, data: dict[str, Any]) -> str | None:
     """What finishing this step marks on the case: a team's first response, and the step's `milestone`
-    property ("mediation:outcome": the mediation's time and its outcome)."""
+    property ("mediation:outcome": the mediation's time and its outcome). Returns the value the work item keeps."""
     if lane_role(item.lane) == "caseworker":
         unit.responded()
     try:
         marked = unit.run.properties(item.task_id).get("milestone") or ""
     except TaskNotReady:
-        return  # the engine refuses the completion itself, with its own answer
+        return None  # the engine refuses the completion itself, with its own answer
     name, _sep, field = marked.partition(":")
-    if name:
-        unit.milestone(name.strip(), data.get(field.strip()) if field else None)
+    if not name:
+        return None
+    value = data.get(field.strip()) if field else None
+    unit.milestone(name.strip(), value)
+    return value[:64] if isinstance(value, str) else None
 
 
 def claim(unit: CaseUnit, item: Any, actor: str, refused: str) -> Saved:

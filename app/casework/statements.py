@@ -75,7 +75,8 @@ ITEM_IDS_OF_TASKS = select(items_t.c.id, items_t.c.task_id).where(
 _CHANGES: dict[str, tuple[Callable[[Param], list[Any]], Callable[[Param], dict[str, Any]]]] = {
     "complete": (lambda p: [items_t.c.id == p("b_item"), _open],
                  lambda p: {"state": "completed", "assignee": p("assignee"), "completed_at": p("completed_at"),
-                            "completed_by": p("completed_by"), "result_data": p("result_data")}),
+                            "completed_by": p("completed_by"), "result_data": p("result_data"),
+                            "milestone_value": p("milestone_value")}),
     "claim": (lambda p: [items_t.c.id == p("b_item"), items_t.c.state == "open"],
               lambda p: {"state": "claimed", "assignee": p("assignee"), "claimed_at": p("claimed_at")}),
     "release": (lambda p: [items_t.c.id == p("b_item"), items_t.c.state == "claimed", items_t.c.assignee == p("b_was")],

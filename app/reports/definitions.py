@@ -14,7 +14,8 @@ SUMMARY = [
      _("Closed ÷ (opened − returned to police); empty when nothing is left to divide by.")),
     ("closed_in_period", _("Closed in the period"), _("Cases closed in the period, whenever they were opened.")),
     ("callbacks", _("Callbacks"),
-     _("Cases whose callback was answered in the period; a reopened case counts by its latest answer.")),
+     _("Callback answers given in the period; a case reopened after an unsatisfied answer is called back "
+       "again and counts again.")),
     ("satisfaction_rate", _("Satisfaction rate"),
      _("(Satisfied + basically satisfied) ÷ callbacks of the period.")),
     ("open_now", _("Open now"), _("Cases not yet closed or returned to police at the report's time.")),
@@ -27,7 +28,8 @@ SUMMARY = [
      _("The same durations, the value at rank ⌈0.9·n⌉.")),
     ("median_handling_hours", _("Median handling (hours)"),
      _("Opening to closing of the closed cases opened in the period, the value at rank ⌈n/2⌉.")),
-    ("reopened", _("Reopened"), _("Cases sent back to handling by an unsatisfied callback in the period.")),
+    ("reopened", _("Reopened"),
+     _("Cases sent back to handling by a callback in the period (counted by their latest reopening).")),
     ("carried_over", _("Carried over"), _("Weekly: cases open at the week's start.")),
     ("to_clear_total", _("To clear today"), _("Daily: open steps due by the day's end or overdue.")),
     ("repeat_complaints", _("Repeat complaints"),
@@ -40,10 +42,10 @@ TABLES = {
     "by_category": (_("By category"), _("Cases opened in the period per category.")),
     "escalations": (_("Escalations"), _("Escalations opened in the period, and those a supervisor closed in it "
                                           "with each action.")),
-    "mediation": (_("Mediation"), _("Mediations started in the period (a case's first), and the outcomes "
-                                      "recorded in it.")),
-    "judicial": (_("Judicial confirmation"), _("Applications made in the period (a case's first), and the "
-                                                 "court's decisions recorded in it.")),
+    "mediation": (_("Mediation"), _("Mediations begun in the period (every round), and the outcomes recorded in "
+                                      "it.")),
+    "judicial": (_("Judicial confirmation"), _("Applications to the court made in the period, and the court's "
+                                                 "decisions recorded in it.")),
     "to_clear": (_("To clear today"), _("Open steps due by the day's end or overdue, most urgent first.")),
     "by_team": (_("Teams' open steps"), _("Open steps per team now, and how many are past their limit.")),
     "by_day": (_("By day"), _("Cases opened and closed on each day of the month.")),

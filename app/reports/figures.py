@@ -48,8 +48,17 @@ def _count(*where: Any) -> int:
     return int(execute(select(func.count()).select_from(cases_t).where(*where)).scalar_one())
 
 
-def _grouped(column: Any, time: Any, period: Period, scope: Scope) -> dict[str, int]:
-    rows = execute(select(column, func.count()).where(in_scope(scope), within(time, period)).group_by(column))
+def milestone_steps(name: str, period: Period, scope: Scope) -> int:
+    """Steps of a milestone that began in the period (a mediation, an application to the court), every round."""
+    return int(execute(select(func.count()).select_from(items_t).join(cases_t, i.case_id == c.id).where(
+        i.milestone == name, within(i.created_at, period), in_scope(scope))).scalar_one())
+
+
+def milestone_values(name: str, period: Period, scope: Scope) -> dict[str, int]:
+    """The answers recorded in the period by a milestone's steps (each callback's satisfaction, each outcome)."""
+    rows = execute(select(i.milestone_value, func.count()).select_from(items_t).join(cases_t, i.case_id == c.id)
+                   .where(i.milestone == name, i.state == "completed", within(i.completed_at, period), in_scope(scope))
+                   .group_by(i.milestone_value))
     return {str(value): int(n) for value, n in rows}
 
 
@@ -62,18 +71,18 @@ def case_counts(period: Period, scope: Scope, now: datetime) -> dict[str, int]:
         _count_if(c.status == "returned_to_police").label("returned_to_police"),
         _count_if(and_(c.status == "closed", c.closed_at <= now)).label("closed"),
     ).where(scoped, within(c.opened_at, period))).one()._mapping)
-    satisfaction = _grouped(c.satisfaction, c.callback_at, period, scope)
-    outcomes = _grouped(c.mediation_outcome, c.mediated_at, period, scope)
-    decisions = _grouped(c.judicial_decision, c.judged_at, period, scope)
+    satisfaction = milestone_values("callback", period, scope)
+    outcomes = milestone_values("mediation", period, scope)
+    decisions = milestone_values("judicial", period, scope)
     return {
         **{k: int(v) for k, v in opened.items()},
         "closed_in_period": _count(scoped, c.status == "closed", within(c.closed_at, period)),
         "callbacks": sum(satisfaction.values()),
         "satisfied": sum(satisfaction.get(s, 0) for s in SATISFIED),
         "open_now": _count(scoped, c.status.in_(OPEN_STATUSES)),
-        "mediation_started": _count(scoped, within(c.mediation_started_at, period)),
+        "mediation_started": milestone_steps("mediation", period, scope),
         **{f"mediation_{o}": outcomes.get(o, 0) for o in MEDIATION_OUTCOMES},
-        "judicial_applied": _count(scoped, within(c.judicial_applied_at, period)),
+        "judicial_applied": milestone_steps("judicial", period, scope),
         **{f"judicial_{d}": decisions.get(d, 0) for d in JUDICIAL_DECISIONS},
         "reopened": _count(scoped, within(c.reopened_at, period)),
         # Open at the start = opened before it, less those that ended before it (an ended case has closed_at).

@@ -1,7 +1,8 @@
 """A report: the figures of CONTRACT.md's "Reports" for one period and scope, as of the report's time (the
 clock's now). Counts over cases opened in the period (opened, closed, rates, durations) keep changing
-while those cases go on; counts of milestones in the period (callbacks, escalations, mediation, judicial
-decisions, reopenings) count what happened in it, a reopened case by its latest callback."""
+while those cases go on; counts of what happened in the period (callback answers, escalations, mediations,
+court applications and decisions, reopenings) are of the steps done in it, a reopened case's second round
+included."""
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -274,7 +274,8 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
         unit.run.complete(escalation.task_id, forms.prepare(form, {"action": action, "note": note}))
     unit.change_item("complete", escalation.id, "this escalation was closed meanwhile; reload the desk",
                      finishes=escalation.task_id, assignee=principal.username, completed_at=unit.now,
-                     completed_by=principal.username, result_data={"action": action, **detail})
+                     completed_by=principal.username, result_data={"action": action, **detail},
+                     milestone_value=None)
     unit.record(f"escalation.{action}", f"督办{ACTION_NAMES[action]}：{step.name}",
                 {"escalation": escalation.id, "work_item": step.id, "element_id": step.element_id, **detail},
                 principal.username)

@@ -174,3 +174,23 @@ def test_bad_requests_and_other_roles(clients, week):
     for user in ("gaozhao", "intake", "dispatcher"):
         assert clients(user).get("/reports/daily").status_code == 403
     assert clients(None).get("/reports/daily").status_code == 401
+
+
+def test_each_callback_answer_counts_and_a_reopened_case_once(clients):
+    """Called back twice in one day (unsatisfied, reopened, handled again, satisfied): two answers, one of
+    them satisfied; one reopening; the case is the day's one closed case."""
+    start = datetime.fromisoformat("2030-05-06T08:00:00+08:00")
+    clock.set(start)
+    no = new_case(clients)["case_no"]
+    for minutes, user, data in ((2, "dispatcher", GAOZHAO), (40, "gaozhao", {"result": "resolved"}),
+                                (120, "callback", {"satisfaction": "unsatisfied"}),
+                                (300, "gaozhao", {"result": "resolved", "measures": "再次上门"}),
+                                (420, "callback", {"satisfaction": "satisfied"})):
+        clock.set(start + m(minutes))
+        act(clients, user, no, data)
+    day = report(clients, "daily", "2030-05-06")
+    assert (day["opened"], day["closed"], day["completion_rate"]) == (1, 1, 1.0)
+    assert (day["callbacks"], day["satisfaction_rate"], day["reopened"]) == (2, 0.5, 1)
+    assert day["median_response_minutes"] == 40.0 and day["median_handling_hours"] == 7.0
+    steps = {b["name"]: b["items"] for b in report(clients, "monthly", "2030-05-06")["breaches_by_step"]}
+    assert steps["现场处置"] == 2 and steps["回访"] == 2, "both rounds are steps of the month"

@@ -236,6 +236,7 @@ class Driver:
         self._complete(self.people.acting(step.assignee, step.team), case, step, data)
         case.respond(when)
         case.mediated_at, case.mediation_outcome = when, plan.outcome
+        case.outcomes.append((when, plan.outcome))
         if data["apply_judicial_confirmation"]:
             case.status = "judicial_confirmation"
             case.judicial_applied_at = case.judicial_applied_at or when
@@ -250,6 +251,7 @@ class Driver:
         self._complete(self.people.member(step.team), case, step,
                        {"decision": plan.decision, "ruling_no": f"（{when.year}）浙0411民特{plan.n + 1}号"})
         case.judged_at, case.judicial_decision, case.status = when, plan.decision, "callback"
+        case.decisions.append((when, plan.decision))
         self.at(when + plan.callback_after, self._callback, case, plan)
         self._refresh(case, when)
 
@@ -258,6 +260,7 @@ class Driver:
         answer = plan.satisfaction[min(case.callbacks_done, len(plan.satisfaction) - 1)]
         self._complete(self.people.desks["callback"], case, step, {"satisfaction": answer})
         case.callback_at, case.satisfaction = when, answer
+        case.answers.append((when, answer))
         case.callbacks_done += 1
         if answer == "unsatisfied":
             case.status, case.reopened_at = "in_progress", when

@@ -52,8 +52,11 @@ class CaseLog:
     agreed: dict[str, bool | None] = field(default_factory=dict)
     handled_rounds: int = 0
     steps: dict[int, Step] = field(default_factory=dict)
-    # Escalations the supervisor closed: (time, action).
+    # Escalations the supervisor closed, callback answers, mediation outcomes, court decisions: (time, value).
     closed_escalations: list[tuple[datetime, str]] = field(default_factory=list)
+    answers: list[tuple[datetime, str]] = field(default_factory=list)
+    outcomes: list[tuple[datetime, str]] = field(default_factory=list)
+    decisions: list[tuple[datetime, str]] = field(default_factory=list)
 
     def open_steps(self) -> list[Step]:
         return [s for s in self.steps.values() if s.done_at is None]

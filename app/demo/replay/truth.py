@@ -72,7 +72,7 @@ class Truth:
         opened = [c for c in cases if within(c.opened_at)]
         returned = sum(c.status == "returned_to_police" for c in opened)
         closed = sum(c.status == "closed" for c in opened)
-        callbacks = [c for c in cases if within(c.callback_at)]
+        answers = [a for c in cases for when, a in c.answers if within(when)]
         open_cases = [c for c in cases if c.status not in ENDED]
         overdue = {c.case_no for c in open_cases
                    if any(s.kind != "escalation" and s.due_at < now for s in c.open_steps())}
@@ -82,8 +82,8 @@ class Truth:
             "kind": kind, "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
             "as_of": local_iso(now), "opened": len(opened), "returned_to_police": returned, "closed": closed,
             "closed_in_period": sum(c.status == "closed" and within(c.closed_at) for c in cases),
-            "completion_rate": _rate(closed, len(opened) - returned), "callbacks": len(callbacks),
-            "satisfaction_rate": _rate(sum(c.satisfaction in SATISFIED for c in callbacks), len(callbacks)),
+            "completion_rate": _rate(closed, len(opened) - returned), "callbacks": len(answers),
+            "satisfaction_rate": _rate(sum(a in SATISFIED for a in answers), len(answers)),
             "open_now": len(open_cases), "overdue_now": len(overdue),
             "median_response_minutes": None, "p90_response_minutes": None, "median_handling_hours": None,
         }
@@ -102,12 +102,14 @@ class Truth:
         report["escalations"] = {"opened": sum(within(when) for case, when in self.escalations
                                                if townships is None or case.township in townships),
                                  **{a: closings[a] for a in ("remind", "reassign", "extend", "take_over")}}
-        outcomes = Counter(c.mediation_outcome for c in cases if within(c.mediated_at))
-        report["mediation"] = {"started": sum(within(c.mediation_started_at) for c in cases),
+        def begun(kind: str) -> int:
+            return sum(s.kind == kind and within(s.created_at) for c in cases for s in c.steps.values())
+
+        outcomes = Counter(o for c in cases for when, o in c.outcomes if within(when))
+        report["mediation"] = {"started": begun("mediate"),
                                **{o: outcomes[o] for o in ("agreement", "no_agreement", "withdrawn")}}
-        decisions = Counter(c.judicial_decision for c in cases if within(c.judged_at))
-        report["judicial"] = {"applied": sum(within(c.judicial_applied_at) for c in cases),
-                              **{d: decisions[d] for d in ("confirmed", "rejected")}}
+        decisions = Counter(d for c in cases for when, d in c.decisions if within(when))
+        report["judicial"] = {"applied": begun("judicial"), **{d: decisions[d] for d in ("confirmed", "rejected")}}
         report["reopened"] = sum(within(c.reopened_at) for c in cases)
         if kind == "daily":
             report.update(self._daily(cases, end))
