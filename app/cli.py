@@ -128,7 +128,9 @@ def demo_load(no_users: bool) -> None:
 @click.option("--force", is_flag=True, help="Replay into a database that holds cases already (the expectations then "
                                              "count the replayed cases only, and the reports will differ from them).")
 def demo_replay(cases: int, days: int, seed: int, end: str | None, truth: str | None, force: bool) -> None:
-    """Drive a generated year (or CASES over DAYS) through the service, with the clock moved and the timers swept."""
+    """Drive a generated year (or CASES over DAYS) through the service, with the clock moved and the timers swept.
+
+    Replay into a database no timer worker is sweeping: the replay sweeps its own moved clock."""
     from pathlib import Path
 
     from app.demo.replay.run import NotEmpty, replay
