@@ -38,6 +38,8 @@
     tooltip: { trigger: "item" },
     legend: { type: "scroll", bottom: 0 },
     series: [{ type: "pie", radius: ["35%", "65%"], top: 24,
+      // Many thin slices make unreadable labels: then the legend and the tooltip name them.
+      label: { show: report.by_category.length <= 8 },
       data: report.by_category.map(function (c) { return { name: c.name, value: c.opened }; }) }]
   });
 

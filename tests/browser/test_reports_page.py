@@ -35,12 +35,13 @@ def test_the_reports_page_draws_switches_and_downloads(page: Page, app, clients,
     for chart in ("#chart-townships", "#chart-categories", "#chart-outcomes"):
         expect(page.locator(f"{chart} canvas")).to_have_count(1)
     expect(page.locator("[data-figure=completion_rate] .definition")).to_contain_text("已办结")
-    page.screenshot(path=str(shots / "reports-weekly.png"), full_page=True)
 
     page.click("[data-kind=monthly]")
     expect(page.locator("h1 small")).to_contain_text("2030-06-01 – 2030-06-30")
     expect(page.locator("#chart-days canvas")).to_have_count(1)
     expect(page.locator("#chart-trend canvas")).to_have_count(1)
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.screenshot(path=str(shots / "reports.png"))
     monthly = clients("supervisor").get("/reports/monthly", params={"date": "2030-06-12"}).json()
     expect(page.locator("[data-figure=opened] .value")).to_have_text(str(monthly["opened"]))
 
