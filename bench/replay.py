@@ -133,6 +133,7 @@ def main() -> None:
                 differences += [f"{kind} {day} {k}" for k, v in want.items() if got.get(k) != v]
         result["expectations"] = {"reports_compared": sum(len(truth[k]) for k in ("daily", "weekly", "monthly")),
                                   "differences": len(differences), "first": differences[:10],
+                                  "figures_differing": sorted({d.split()[-1] for d in differences}),
                                   "escalation_mismatches": len(truth["escalation_mismatches"])}
         year = truth["monthly"]
         result["figures"] = {m: {k: year[m][k] for k in ("opened", "completion_rate", "satisfaction_rate",

@@ -142,6 +142,8 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
         Index("ix_work_items_escalation_completed", "completed_at",
               sqlite_where=text("origin_timer IS NOT NULL"), postgresql_where=text("origin_timer IS NOT NULL")),
         Index("ix_work_items_milestone_created", "milestone", "created_at"),
+        # A month's steps (the reports' limit breaches by step).
+        Index("ix_work_items_created_at", "created_at"),
         Index("ix_work_items_milestone_completed", "milestone", "completed_at"),
     )
 

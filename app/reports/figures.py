@@ -36,6 +36,13 @@ def within(column: Any, period: Period) -> Any:
     return and_(column >= period.start, column < period.end)
 
 
+def closed_status() -> Any:
+    """status = 'closed', written so that no planner takes the status index for it: nine cases in ten are closed,
+    and a period's rows are found by the index of its time column (SQLite without statistics would scan the
+    closed cases by status instead)."""
+    return func.coalesce(c.status, c.status) == "closed"
+
+
 def _count_if(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -76,7 +83,7 @@ def case_counts(period: Period, scope: Scope, now: datetime) -> dict[str, int]:
     decisions = milestone_values("judicial", period, scope)
     return {
         **{k: int(v) for k, v in opened.items()},
-        "closed_in_period": _count(scoped, c.status == "closed", within(c.closed_at, period)),
+        "closed_in_period": _count(scoped, closed_status(), within(c.closed_at, period)),
         "callbacks": sum(satisfaction.values()),
         "satisfied": sum(satisfaction.get(s, 0) for s in SATISFIED),
         "open_now": _count(scoped, c.status.in_(OPEN_STATUSES)),
@@ -140,7 +147,7 @@ def durations(period: Period, scope: Scope) -> dict[str, float | None]:
     opened = and_(in_scope(scope), within(c.opened_at, period))
     response, _n = _ranked(func.coalesce(c.called_at, c.opened_at), c.first_response_at,
                            and_(opened, c.first_response_at.is_not(None)))
-    handling, _m = _ranked(c.opened_at, c.closed_at, and_(opened, c.status == "closed", c.closed_at.is_not(None)))
+    handling, _m = _ranked(c.opened_at, c.closed_at, and_(opened, closed_status(), c.closed_at.is_not(None)))
     out: dict[str, float | None] = {"median_response_minutes": None, "p90_response_minutes": None,
                                     "median_handling_hours": None}
     if response:
@@ -193,6 +200,8 @@ def day_bucket(column: Any, period: Period) -> Any:
     """The index of the period's local day a time falls on (exact: compares with the days' bounds)."""
     days = period.days()
     bounds = [period.start.replace(year=d.year, month=d.month, day=d.day) for d in days[1:]]
+    if not bounds:
+        return literal(0)
     return case(*[(column < bound, n) for n, bound in enumerate(bounds)], else_=len(days) - 1)
 
 
@@ -200,7 +209,7 @@ def by_day(period: Period, scope: Scope) -> dict[int, dict[str, int]]:
     opened = select(day_bucket(c.opened_at, period).label("d"), func.count().label("n")) \
         .where(in_scope(scope), within(c.opened_at, period)).group_by("d")
     closed = select(day_bucket(c.closed_at, period).label("d"), func.count().label("n")) \
-        .where(in_scope(scope), c.status == "closed", within(c.closed_at, period)).group_by("d")
+        .where(in_scope(scope), closed_status(), within(c.closed_at, period)).group_by("d")
     out: dict[int, dict[str, int]] = {}
     for kind, statement in (("opened", opened), ("closed", closed)):
         for r in execute(statement):
