@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from app.casework import statements as sql
-from app.casework.rows import Claim
+from app.casework.rows import Claim, milestone_parts
 from app.casework.unit import CaseRef, CaseUnit, Saved
 from app.database import execute
 from app.engine import CaseRun, EngineError, ProcessBundle, TaskNotReady
@@ -85,14 +85,13 @@ def _milestones(unit: CaseUnit, item: Any, data: dict[str, Any]) -> str | None:
     if lane_role(item.lane) == "caseworker":
         unit.responded()
     try:
-        marked = unit.run.properties(item.task_id).get("milestone") or ""
+        name, field = milestone_parts(unit.run.properties(item.task_id).get("milestone"))
     except TaskNotReady:
         return None  # the engine refuses the completion itself, with its own answer
-    name, _sep, field = marked.partition(":")
     if not name:
         return None
-    value = data.get(field.strip()) if field else None
-    unit.milestone(name.strip(), value)
+    value = data.get(field) if field else None
+    unit.milestone(name, value)
     return value[:64] if isinstance(value, str) else None
 
 

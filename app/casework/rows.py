@@ -68,11 +68,11 @@ def item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle,
         "form_file": form_file, "ui_file": task.properties.get("formUiSchemaFilename"),
         "form_data": starting, "origin_timer": task.origin_timer, "escalated_item_id": escalated_item_id,
         "round": task.round, "reminder": None,
-        "milestone": milestone_name(task.properties.get("milestone")), "milestone_value": None,
+        "milestone": milestone_parts(task.properties.get("milestone"))[0][:64] or None, "milestone_value": None,
     }
 
 
-def milestone_name(prop: str | None) -> str | None:
-    """The name part of a step's `milestone` property ("mediation" of "mediation:outcome")."""
-    name = (prop or "").partition(":")[0].strip()
-    return name[:64] or None
+def milestone_parts(prop: str | None) -> tuple[str, str]:
+    """A step's `milestone` property as (name, field): ("mediation", "outcome") of "mediation:outcome"."""
+    name, _sep, field = (prop or "").partition(":")
+    return name.strip(), field.strip()

@@ -102,13 +102,9 @@ def _overdue_item(now: datetime) -> Any:
     return and_(is_open(), i.origin_timer.is_(None), i.due_at < now)
 
 
-def overdue_now(scope: Scope, now: datetime) -> int:
-    overdue = exists(select(i.id).where(i.case_id == c.id, _overdue_item(now)))
-    return int(execute(select(func.count()).select_from(cases_t)
-                       .where(in_scope(scope), c.status.in_(OPEN_STATUSES), overdue)).scalar_one())
-
-
 def by_township(period: Period, scope: Scope, now: datetime) -> dict[str | None, dict[str, int]]:
+    """Per township: the period's cases opened and closed, and the open cases overdue now (all of the scope's:
+    their sum is the report's overdue_now)."""
     opened = within(c.opened_at, period)
     overdue = exists(select(i.id).where(i.case_id == c.id, _overdue_item(now)))
     rows = execute(select(
@@ -126,8 +122,8 @@ def by_category(period: Period, scope: Scope) -> dict[str | None, int]:
     return {r.category: int(r.n) for r in rows}
 
 
-def _ranked(start: Any, end: Any, where: Any) -> tuple[list[tuple[datetime, datetime]], int]:
-    """The (start, end) pairs at the median's and the 90th percentile's nearest ranks, and n."""
+def _ranked(start: Any, end: Any, where: Any) -> list[tuple[datetime, datetime]]:
+    """The (start, end) pairs at the median's and the 90th percentile's nearest ranks (none when no rows)."""
     ranked = select(start.label("a"), end.label("b"),
                     func.row_number().over(order_by=seconds_between(start, end)).label("rn"),
                     func.count().over().label("n")).where(where).subquery()
@@ -135,19 +131,19 @@ def _ranked(start: Any, end: Any, where: Any) -> tuple[list[tuple[datetime, date
         or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (9 * ranked.c.n + 9) // 10))
         .order_by(ranked.c.rn)).all()
     if not rows:
-        return [], 0
+        return []
     n = int(rows[0].n)
     at = {int(r.rn): (r.a, r.b) for r in rows}
-    return [at[(n + 1) // 2], at[(9 * n + 9) // 10]], n
+    return [at[(n + 1) // 2], at[(9 * n + 9) // 10]]
 
 
 def durations(period: Period, scope: Scope) -> dict[str, float | None]:
     """Response: from the call or post time (else the opening) to a team's first sign-for or completion, in
     minutes; handling: opening to closing of the closed cases, in hours; of the cases opened in the period."""
     opened = and_(in_scope(scope), within(c.opened_at, period))
-    response, _n = _ranked(func.coalesce(c.called_at, c.opened_at), c.first_response_at,
+    response = _ranked(func.coalesce(c.called_at, c.opened_at), c.first_response_at,
                            and_(opened, c.first_response_at.is_not(None)))
-    handling, _m = _ranked(c.opened_at, c.closed_at, and_(opened, closed_status(), c.closed_at.is_not(None)))
+    handling = _ranked(c.opened_at, c.closed_at, and_(opened, closed_status(), c.closed_at.is_not(None)))
     out: dict[str, float | None] = {"median_response_minutes": None, "p90_response_minutes": None,
                                     "median_handling_hours": None}
     if response:
@@ -168,7 +164,7 @@ def hours(start: datetime, end: datetime) -> float:
 
 def escalations(period: Period, scope: Scope) -> dict[str, int]:
     """Escalations opened in the period, and those closed in it by each of the supervisor's actions."""
-    escalation = and_(i.origin_timer.is_not(None), i.case_id == c.id, in_scope(scope))
+    escalation = and_(i.origin_timer.is_not(None), in_scope(scope))
     opened = execute(select(func.count()).select_from(items_t).join(cases_t, i.case_id == c.id)
                      .where(escalation, within(i.created_at, period))).scalar_one()
     action = i.result_data["action"].as_string()
@@ -183,8 +179,8 @@ def open_items(scope: Scope, before: datetime, limit: int) -> tuple[list[Any], i
     where = and_(is_open(), i.due_at < before, in_scope(scope))
     base = select(i.id).select_from(items_t).join(cases_t, i.case_id == c.id).where(where)
     total = execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = execute(select(i.id, i.case_no, i.name, i.team_code, i.assignee, i.due_at, i.origin_timer,
-                          c.township_code).join(cases_t, i.case_id == c.id)
+    rows = execute(select(i.id, i.case_no, i.name, i.team_code, i.assignee, i.due_at, i.origin_timer)
+                   .join(cases_t, i.case_id == c.id)
                    .where(where).order_by(i.due_at, i.id).limit(limit)).all()
     return rows, int(total)
 

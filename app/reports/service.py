@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import moments
+from app.cases import present
 from app.database import execute
 from app.engine import clock
 from app.reports import figures
@@ -25,6 +26,7 @@ def build(kind: str, day: date, scope: Scope, now: datetime | None = None) -> di
     now = now or clock.now()
     period = Period.containing(kind, day)
     counts = figures.case_counts(period, scope, now)
+    townships = figures.by_township(period, scope, now)
     report: dict[str, Any] = {
         "kind": kind, "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
         "as_of": moments.local_iso(now), "scope": {"kind": scope.kind, "code": scope.code, "name": scope.name},
@@ -33,9 +35,9 @@ def build(kind: str, day: date, scope: Scope, now: datetime | None = None) -> di
         "completion_rate": figures.rate(counts["closed"], counts["opened"] - counts["returned_to_police"]),
         "callbacks": counts["callbacks"],
         "satisfaction_rate": figures.rate(counts["satisfied"], counts["callbacks"]),
-        "open_now": counts["open_now"], "overdue_now": figures.overdue_now(scope, now),
+        "open_now": counts["open_now"], "overdue_now": sum(t["overdue_now"] for t in townships.values()),
         **figures.durations(period, scope),
-        "by_township": _townships(period, scope, now), "by_category": _categories(period, scope),
+        "by_township": _townships(townships, scope), "by_category": _categories(period, scope),
         "escalations": figures.escalations(period, scope),
         "mediation": {"started": counts["mediation_started"],
                       **{o: counts[f"mediation_{o}"] for o in figures.MEDIATION_OUTCOMES}},
@@ -52,9 +54,8 @@ def build(kind: str, day: date, scope: Scope, now: datetime | None = None) -> di
     return report
 
 
-def _townships(period: Period, scope: Scope, now: datetime) -> list[dict[str, Any]]:
+def _townships(counted: dict[str | None, dict[str, int]], scope: Scope) -> list[dict[str, Any]]:
     """Every township of the scope (a heat table has no holes), then the cases with no township yet."""
-    counted = figures.by_township(period, scope, now)
     places = gazetteer().places
     shown = [p for p in places if scope.townships is None or p.code in scope.townships]
     zero = {"opened": 0, "closed": 0, "overdue_now": 0}
@@ -87,7 +88,7 @@ def _daily(period: Period, scope: Scope, now: datetime) -> dict[str, Any]:
     teams = figures.by_team(scope, now)
     names = team_names({r.team_code for r in rows} | {t.team_code for t in teams})
     to_clear = [{"id": r.id, "case_no": r.case_no, "name": r.name,
-                 "team": {"code": r.team_code, "name": names.get(r.team_code, r.team_code)} if r.team_code else None,
+                 "team": present.team_ref(r.team_code, names.get(r.team_code)),
                  "assignee": r.assignee, "due_at": moments.local_iso(r.due_at), "overdue": r.due_at < now,
                  "escalation": r.origin_timer is not None} for r in rows]
     by_team = sorted(({"code": t.team_code, "name": names.get(t.team_code, t.team_code or "—"),

@@ -145,7 +145,7 @@ class Driver:
                 return step
         raise LookupError(f"case {case.case_no} has no open {kind} step")
 
-    def _complete(self, principal: Principal, case: CaseLog, step: Step, data: dict[str, Any]) -> None:
+    def _complete(self, principal: Principal, step: Step, data: dict[str, Any]) -> None:
         completion.complete(principal, step.item_id, Deferred(lambda: {"data": data}))
 
     # --- the actions --------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ class Driver:
             data = {"is_police_matter": False, "category": plan.category, "township": township}
             if plan.place and round_ == 1:
                 data["place"] = plan.place
-        self._complete(self.people.desks["dispatcher"], case, step, data)
+        self._complete(self.people.desks["dispatcher"], step, data)
         case.identified_at, case.agreed = when, agreement(case.suggestion, data)
         case.category = plan.category
         if plan.police:
@@ -212,7 +212,7 @@ class Driver:
             data["measures"] = "到场核实，当场协调处理，双方认可。"
         if result == "wrong_team":
             data["wrong_team_reason"] = "事发地不在本镇街"
-        self._complete(self.people.acting(step.assignee, step.team), case, step, data)
+        self._complete(self.people.acting(step.assignee, step.team), step, data)
         case.respond(when)
         case.handled_rounds += 1
         if result == "resolved":
@@ -233,7 +233,7 @@ class Driver:
                                 "apply_judicial_confirmation": plan.judicial and plan.outcome == "agreement"}
         if plan.outcome == "agreement":
             data["agreement_summary"] = "双方自愿达成调解协议，当场履行。"
-        self._complete(self.people.acting(step.assignee, step.team), case, step, data)
+        self._complete(self.people.acting(step.assignee, step.team), step, data)
         case.respond(when)
         case.mediated_at, case.mediation_outcome = when, plan.outcome
         case.outcomes.append((when, plan.outcome))
@@ -248,7 +248,7 @@ class Driver:
 
     def _court(self, when: datetime, case: CaseLog, plan: CasePlan) -> None:
         step = self._waiting(case, "judicial")
-        self._complete(self.people.member(step.team), case, step,
+        self._complete(self.people.member(step.team), step,
                        {"decision": plan.decision, "ruling_no": f"（{when.year}）浙0411民特{plan.n + 1}号"})
         case.judged_at, case.judicial_decision, case.status = when, plan.decision, "callback"
         case.decisions.append((when, plan.decision))
@@ -258,7 +258,7 @@ class Driver:
     def _callback(self, when: datetime, case: CaseLog, plan: CasePlan) -> None:
         step = self._waiting(case, "callback")
         answer = plan.satisfaction[min(case.callbacks_done, len(plan.satisfaction) - 1)]
-        self._complete(self.people.desks["callback"], case, step, {"satisfaction": answer})
+        self._complete(self.people.desks["callback"], step, {"satisfaction": answer})
         case.callback_at, case.satisfaction = when, answer
         case.answers.append((when, answer))
         case.callbacks_done += 1

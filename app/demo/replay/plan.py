@@ -15,7 +15,6 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from app.moments import SHANGHAI
 from app.routing.gazetteer import DATA, categories, gazetteer
 
 LABELLED = Path(__file__).resolve().parents[2] / "routing" / "suggestions" / "data" / "labelled"
@@ -168,7 +167,3 @@ def generate(cases: int, days: int, seed: int, start: datetime) -> list[CasePlan
         ))
     return plans
 
-
-def local_midnight(day: datetime) -> datetime:
-    local = day.astimezone(SHANGHAI)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -8,10 +8,12 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from app.cases import present
 from app.demo.replay.log import CaseLog, ReplayLog, Step
 from app.moments import SHANGHAI, local_iso
 from app.reports.periods import Period
-from app.routing.gazetteer import categories, gazetteer
+from app.reports.service import category_name
+from app.routing.gazetteer import gazetteer
 from app.routing.teams import standard_teams
 
 ENDED = ("closed", "returned_to_police")
@@ -96,7 +98,7 @@ class Truth:
             report["median_handling_hours"] = round((b - a).total_seconds() / 3600, 2)
         report["by_township"] = self._townships(opened, open_cases, overdue, townships)
         counted = Counter(c.category for c in opened)
-        report["by_category"] = [{"code": code, "name": _category_name(code), "opened": n}
+        report["by_category"] = [{"code": code, "name": category_name(code), "opened": n}
                                  for code, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0] or "~"))]
         closings = Counter(action for c in cases for when, action in c.closed_escalations if within(when))
         report["escalations"] = {"opened": sum(within(when) for case, when in self.escalations
@@ -138,7 +140,7 @@ class Truth:
         due = sorted(((c, s) for c in cases for s in c.open_steps() if s.due_at < end),
                      key=lambda cs: (cs[1].due_at, cs[1].item_id))
         to_clear = [{"id": s.item_id, "case_no": c.case_no, "name": s.name,
-                     "team": {"code": s.team, "name": self.team_names.get(s.team, s.team)} if s.team else None,
+                     "team": present.team_ref(s.team, self.team_names.get(s.team or "")),
                      "assignee": s.assignee, "due_at": local_iso(s.due_at), "overdue": s.due_at < self.now,
                      "escalation": s.kind == "escalation"} for c, s in due[:500]]
         teams: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
@@ -190,11 +192,6 @@ class Truth:
             "repeat_complaints": repeats,
             "identification": {"decided": len(decided), "fields": fields},
         }
-
-
-def _category_name(code: str | None) -> str:
-    found = categories().get(code) if code else None
-    return found.name if found is not None else ("未分类" if code is None else code)
 
 
 def expectations(log: ReplayLog, daily_limit: int = 62) -> dict[str, Any]:
