@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from app.casework import operations
 from app.casework.models import Case
+from app.database import execute
 from app.engine import EngineError, clock
 from app.extensions import db
 
@@ -30,16 +33,25 @@ class TickResult:
     failures: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8)
+def _due_query(postgresql: bool, walking: bool, limit: int) -> Select[Any]:
+    """Built once: a sweep that finds nothing due costs its one indexed read, not the statement's making."""
+    due = cases_t.c.next_timer_at
+    query = select(due, cases_t.c.id).where(due < bindparam("now")).order_by(due, cases_t.c.id).limit(limit)
+    if walking:
+        query = query.where(or_(due > bindparam("after_due"),
+                                and_(due == bindparam("after_due"), cases_t.c.id > bindparam("after_id"))))
+    return query.with_for_update(skip_locked=True) if postgresql else query
+
+
 def _due_batch(now: datetime, after: tuple[datetime, int] | None, limit: int) -> list[tuple[datetime, int]]:
     """The next due cases in (next_timer_at, id) order, walking the index from where the last batch ended:
     the cost follows the due rows, and a case that stays due after firing is not taken twice in one tick."""
-    due = cases_t.c.next_timer_at
-    query = select(due, cases_t.c.id).where(due < now).order_by(due, cases_t.c.id).limit(limit)
+    query = _due_query(db.engine.dialect.name == "postgresql", after is not None, limit)
+    params: dict[str, Any] = {"now": now}
     if after is not None:
-        query = query.where(or_(due > after[0], and_(due == after[0], cases_t.c.id > after[1])))
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return [(r.next_timer_at, r.id) for r in db.session.execute(query)]
+        params.update(after_due=after[0], after_id=after[1])
+    return [(r.next_timer_at, r.id) for r in execute(query, params)]
 
 
 def tick(now: datetime, batch_size: int = 20) -> TickResult:
@@ -52,6 +64,7 @@ def tick(now: datetime, batch_size: int = 20) -> TickResult:
             if not batch:
                 db.session.commit()
                 break
+            last = batch[-1]
             for _due, case_id in batch:
                 try:
                     with db.session.begin_nested():
@@ -66,5 +79,4 @@ def tick(now: datetime, batch_size: int = 20) -> TickResult:
                     result.cases += 1
                     result.timers += fired
             db.session.commit()
-            last = batch[-1]
     return result
