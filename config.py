@@ -47,6 +47,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+    # A reporter's lookups (/track and GET /api/v1/public/cases/…), per address: the wrong ones, and all.
+    TRACK_LIMIT_WRONG_PER_ADDRESS = os.environ.get("TRACK_LIMIT_WRONG_PER_ADDRESS", "10 per 15 minutes")
+    TRACK_LIMIT_PER_ADDRESS = os.environ.get("TRACK_LIMIT_PER_ADDRESS", "120 per hour")
     # Security headers: HTTPS is enforced in production only (the dev server and tests speak plain HTTP).
     FORCE_HTTPS = False
     # The service's own time per request (for dev tools and bench/); production does not tell attackers.

@@ -72,6 +72,8 @@ def create_app(config: Any = None) -> Flask:
     from app.designer.views import bp as designer_pages
     from app.errors import register_error_handlers
     from app.extensions import csrf
+    from app.public.api import blp as public_blp
+    from app.public.views import bp as public_pages
     from app.reports.api import blp as reports_blp
     from app.reports.views import bp as report_pages
     from app.routing.api import blp as teams_blp
@@ -86,14 +88,15 @@ def create_app(config: Any = None) -> Flask:
     init_security(app)
     init_web(app)
     init_audit(app)
-    for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp):
+    for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp,
+                      public_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     from app.vendor import bp as vendor_assets
 
     for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
-                 vendor_assets):
+                 public_pages, vendor_assets):
         app.register_blueprint(page)
     register_error_handlers(app)
     register_cli(app)

@@ -154,6 +154,8 @@ class ContractApi(Api):
     def handle_http_exception(self, error: HTTPException) -> Any:
         if not wants_json():
             return error_page(error)
+        if error.response is not None:
+            return error.response  # an answer made for it already (a throttled lookup's 429 in the contract's shape)
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         fields = flatten_messages(data.get("messages") or data.get("errors") or {})
