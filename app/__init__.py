@@ -72,6 +72,7 @@ def create_app(config: Any = None) -> Flask:
     from app.designer.views import bp as designer_pages
     from app.errors import register_error_handlers
     from app.extensions import csrf
+    from app.open311.views import bp as open311_door
     from app.public.api import blp as public_blp
     from app.public.views import bp as public_pages
     from app.reports.api import blp as reports_blp
@@ -98,6 +99,9 @@ def create_app(config: Any = None) -> Flask:
     for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
                  public_pages, vendor_assets):
         app.register_blueprint(page)
+    # Other systems post Open311 requests with an api_key, not from a page of ours: no CSRF token to carry.
+    csrf.exempt(open311_door)
+    app.register_blueprint(open311_door)
     register_error_handlers(app)
     register_cli(app)
 

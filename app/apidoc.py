@@ -12,7 +12,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from app.errors import error_page, error_response, flatten_messages, log, wants_json
+from app.errors import error_page, error_response, flatten_messages, log, open311_errors, wants_json
 from app.fields import Moment, OptionalDateTime
 from app.moments import YEAR_PATTERN
 
@@ -156,6 +156,10 @@ class ContractApi(Api):
             return error_page(error)
         if error.response is not None:
             return error.response  # an answer made for it already (a throttled lookup's 429 in the contract's shape)
+        if request.path.startswith("/open311/"):
+            # Open311's own error shape, in the format the path names (an unknown path, a method it does not take).
+            return open311_errors(error.code or 500, [error.description or error.name],
+                                  request.path.endswith(".xml"))
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         fields = flatten_messages(data.get("messages") or data.get("errors") or {})

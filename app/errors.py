@@ -67,6 +67,23 @@ def error_response(status: int, message: str, *, code: str | None = None,
     return resp
 
 
+def open311_errors(status: int, descriptions: list[str], xml: bool) -> Response:
+    """Open311 GeoReport v2's error shape: [{"code", "description"}], or <errors><error> for a .xml path."""
+    if xml:
+        from lxml import etree
+
+        root = etree.Element("errors")
+        for description in descriptions:
+            error = etree.SubElement(root, "error")
+            etree.SubElement(error, "code").text = str(status)
+            etree.SubElement(error, "description").text = description
+        return Response(etree.tostring(root, xml_declaration=True, encoding="utf-8"), status=status,
+                        mimetype="text/xml")
+    resp = jsonify([{"code": status, "description": d} for d in descriptions])
+    resp.status_code = status
+    return resp
+
+
 def flatten_messages(messages: Any) -> dict[str, list[str]]:
     """webargs nests messages by location ({"json": {"field": [...]}}); the contract wants fields."""
     out: dict[str, list[str]] = {}

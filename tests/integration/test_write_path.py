@@ -84,7 +84,8 @@ def _sample_values(app, clients):
     key = clients("designer").get("/processes").json()["items"][0]["key"]
     return {"case_no": no, "item_id": item, "key": key, "other": key, "name": "appeal.bpmn",
             "package": "bpmn-js", "filename": "bpmn-navigated-viewer.production.min.js",
-            "escalation_id": item, "kind": "monthly"}
+            "escalation_id": item, "kind": "monthly", "fmt": "json", "code": "freight_fee", "request_id": no,
+            "token_id": "none"}
 
 
 def test_no_get_request_writes(app, server, clients, tokens):
