@@ -66,6 +66,18 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     JSON_AS_ASCII = False
     TIMER_INTERVAL = float(os.environ.get("TIMER_INTERVAL", "5"))
+    # The notifier (`flask notify run`): its sender (log or webhook), the webhook's address, how often it looks,
+    # how long a leased message waits before another round may take it again (a killed notifier's), and the
+    # tries: a doubling back-off from NOTIFY_RETRY_SECONDS, failed after NOTIFY_MAX_ATTEMPTS.
+    NOTIFY_SENDER = os.environ.get("NOTIFY_SENDER", "log")
+    NOTIFY_WEBHOOK_URL = os.environ.get("NOTIFY_WEBHOOK_URL", "")
+    NOTIFY_WEBHOOK_TIMEOUT = float(os.environ.get("NOTIFY_WEBHOOK_TIMEOUT", "10"))
+    NOTIFY_INTERVAL = float(os.environ.get("NOTIFY_INTERVAL", "2"))
+    NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
+    NOTIFY_RETRY_SECONDS = float(os.environ.get("NOTIFY_RETRY_SECONDS", "30"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+    # Where citizens reach the service: the tracking link in the messages they get.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     API_TITLE = "民声一键办 case service"
     API_VERSION = "v1"

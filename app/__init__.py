@@ -72,6 +72,7 @@ def create_app(config: Any = None) -> Flask:
     from app.designer.views import bp as designer_pages
     from app.errors import register_error_handlers
     from app.extensions import csrf
+    from app.notify.api import blp as notifications_blp
     from app.open311.views import bp as open311_door
     from app.public.api import blp as public_blp
     from app.public.views import bp as public_pages
@@ -90,7 +91,7 @@ def create_app(config: Any = None) -> Flask:
     init_web(app)
     init_audit(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp,
-                      public_blp):
+                      public_blp, notifications_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -176,11 +176,13 @@ def processes_deploy(directory: str | None) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.notify.cli import notify_cli
     from app.routing.suggestions.cli import suggestions_cli
     from app.timers.cli import timers_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(timers_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(processes_cli)
     app.cli.add_command(suggestions_cli)

@@ -185,3 +185,35 @@ def is_open() -> Any:
     the partial indexes (a bound parameter would hide them)."""
     return WorkItem.__table__.c.state.in_(bindparam("open_states", list(OPEN_STATES), expanding=True,
                                                      literal_execute=True))
+
+
+class Notification(db.Model):  # type: ignore[name-defined]
+    """The outbox: a message owed to someone, written in the same transaction as the case change that owes it
+    (so none is lost and none is sent for a change that rolled back), and delivered by `flask notify run`,
+    at least once, under its key (the receiver's idempotency key). Who receives it is resolved at delivery
+    (the reporter's phone is read then, not copied here)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The notifier's due batch: pending messages whose next try has come.
+        Index("ix_outbox_pending_due", "next_attempt_at", "id",
+              sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
+        Index("ix_outbox_case", "case_id", "id"),
+        Index("ix_outbox_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    case_no: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # accepted, dispatched, handled, closed, step, escalation, reply
+    audience: Mapped[str] = mapped_column(String(16))  # reporter, team, channel
+    team_code: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sender: Mapped[str | None] = mapped_column(String(32))

@@ -11,7 +11,7 @@ network: it runs the same changes as separate statements (unit.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -39,6 +39,7 @@ from app.database import execute
 from app.types import UTCDateTime
 
 ITEM_COLUMNS = [c.name for c in sql.items_t.c if c.name != "id"]
+NOTICE_COLUMNS = [c.name for c in sql.outbox_t.c if c.name != "id"]
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Save:
     event: dict[str, Any]
     now: datetime
     first_response: datetime | None = None  # a claim's first response, when the case row is not saved
+    notices: list[dict[str, Any]] = field(default_factory=list)  # outbox rows, written with the case
 
 
 def _count(cte: Any) -> Any:
@@ -75,8 +77,9 @@ def _prefixed(prefix: str) -> sql.Param:
 
 @lru_cache(maxsize=256)
 def _statement(changes: tuple[str, ...], with_case: bool, case_extra: tuple[str, ...], with_gone: bool,
-               new_rows: int, with_response: bool = False) -> Any:
-    """The statement of one shape of save, built once; a save binds its values (p<i>_, case_, r<i>_, ev_)."""
+               new_rows: int, with_response: bool = False, notices: int = 0) -> Any:
+    """The statement of one shape of save, built once; a save binds its values (p<i>_, case_, r<i>_, n<i>_,
+    ev_)."""
     change_ctes = [sql.item_change(name, _prefixed(f"p{i}_")).returning(sql.items_t.c.id).cte(f"change_{i}")
                    for i, name in enumerate(changes)]
     ok: Any = and_(*[_count(c) == 1 for c in change_ctes]) if change_ctes else literal(True)
@@ -115,6 +118,14 @@ def _statement(changes: tuple[str, ...], with_case: bool, case_extra: tuple[str,
                bindparam("ev_summary", type_=String), _event_data(created, cancelled))
         .where(ok)).returning(sql.events_t.c.id).cte("logged")
 
+    notified = None
+    if notices:
+        outbox = sql.outbox_t
+        owed = [select(*[bindparam(f"n{i}_{c}", type_=outbox.c[c].type).label(c) for c in NOTICE_COLUMNS]).where(ok)
+                for i in range(notices)]
+        notified = (insert(outbox).from_select(NOTICE_COLUMNS, owed[0] if len(owed) == 1 else union_all(*owed))
+                    .returning(outbox.c.id).cte("notified"))
+
     columns = [_count(c).label(f"change_{i}") for i, c in enumerate(change_ctes)]
     columns.append((_count(saved) if saved is not None else literal(0)).label("saved"))
     columns.append(_count(logged).label("logged"))
@@ -122,18 +133,19 @@ def _statement(changes: tuple[str, ...], with_case: bool, case_extra: tuple[str,
                     else literal(None, JSON)).label("cancelled"))
     columns.append((select(func.json_object_agg(created.c.task_id, created.c.id)).scalar_subquery()
                     if created is not None else literal(None, JSON)).label("created"))
-    ctes = [*change_ctes, *(c for c in (saved, cancelled, created, responded) if c is not None), logged]
+    ctes = [*change_ctes, *(c for c in (saved, cancelled, created, responded, notified) if c is not None), logged]
     return select(*columns).add_cte(*ctes)
 
 
 def run(save: Save) -> Outcome:
     statement = _statement(tuple(name for name, _v in save.changes), save.case_values is not None,
                            tuple(sorted(save.case_extra)), bool(save.gone), len(save.new_rows),
-                           save.first_response is not None)
+                           save.first_response is not None, len(save.notices))
     params: dict[str, Any] = {f"p{i}_{k}": v for i, (_n, values) in enumerate(save.changes) for k, v in values.items()}
     params.update({f"case_{k}": v for k, v in (save.case_values or {}).items()})
     params.update({f"case_x_{k}": v for k, v in save.case_extra.items()})
     params.update({f"r{i}_{c}": row[c] for i, row in enumerate(save.new_rows) for c in ITEM_COLUMNS})
+    params.update({f"n{i}_{c}": row[c] for i, row in enumerate(save.notices) for c in NOTICE_COLUMNS})
     params.update({"case_b_id": save.case_id, "ev_at": save.now, "ev_actor": save.event["actor"],
                    "ev_kind": save.event["kind"], "ev_summary": save.event["summary"], "ev_data": save.event["data"]})
     if save.first_response is not None:

@@ -35,9 +35,15 @@ def status_milestones(before: str, after: str, now: datetime) -> dict[str, datet
 
 
 def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str, Any]:
-    """The values a form opens with: the task's current values for the form's own fields."""
+    """The values a form opens with: the task's current values for the form's own fields, else a text field's
+    `x-template` (the wording a designer gives, such as the official reply's; never a decision's default)."""
     props = schema.get("properties") or {}
-    return {name: task_data[name] for name in props if name in task_data and task_data[name] is not None}
+    out = {name: task_data[name] for name in props if name in task_data and task_data[name] is not None}
+    for name, prop in props.items():
+        template = prop.get("x-template") if isinstance(prop, dict) else None
+        if name not in out and isinstance(template, str) and prop.get("type") == "string":
+            out[name] = template
+    return out
 
 
 @dataclass(frozen=True)

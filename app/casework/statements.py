@@ -6,12 +6,13 @@ from typing import Any
 
 from sqlalchemy import String, bindparam, func, insert, select, update
 
-from app.casework.models import MILESTONES, OPEN_STATES, STATUS_MILESTONES, Case, CaseEvent, WorkItem
+from app.casework.models import MILESTONES, OPEN_STATES, STATUS_MILESTONES, Case, CaseEvent, Notification, WorkItem
 from app.types import UTCDateTime
 
 cases_t = Case.__table__
 items_t = WorkItem.__table__
 events_t = CaseEvent.__table__
+outbox_t = Notification.__table__
 
 _in_case = items_t.c.case_id == bindparam("b_case")
 _open = items_t.c.state.in_(OPEN_STATES)
@@ -62,6 +63,7 @@ CORRECT_TIMER_INDEX = update(cases_t).where(cases_t.c.id == bindparam("b_id")).v
 
 INSERT_CASE = insert(cases_t).returning(cases_t.c.id)
 INSERT_EVENT = insert(events_t)
+INSERT_NOTICES = insert(outbox_t)
 INSERT_ITEMS = insert(items_t).returning(items_t.c.id, sort_by_parameter_order=True)
 # Steps that stopped waiting, except the items this save changes (their change says what they are).
 CANCEL_ITEMS = update(items_t).where(

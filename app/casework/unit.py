@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.casework import one_statement
+from app.casework import one_statement, outbox
 from app.casework import statements as sql
 from app.casework.models import MILESTONES
 from app.casework.rows import Claim, case_status, item_row, status_milestones
@@ -63,6 +63,7 @@ class _Plan:
     case_values: dict[str, Any] | None = None
     gone: list[str] = field(default_factory=list)
     snapshot: Snapshot | None = None
+    notices: list[dict[str, Any]] = field(default_factory=list)  # the outbox rows this change owes
 
 
 @dataclass
@@ -217,7 +218,20 @@ class CaseUnit:
                                              self._carried)
                                     for t in created]
         plan.saved.status, plan.saved.team_code, plan.snapshot = status, team_code, snapshot
+        plan.notices = self._notices(lock + 1, status, team_code, snapshot, plan.saved.new_items)
         return plan
+
+    def _notices(self, version: int, status: str, team_code: str | None, snapshot: Snapshot,
+                 new_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        assert self._event is not None
+        recorded = self._event.data.get("data") if self._event.kind == "task.completed" else None
+        reply = recorded.get("official_reply") if isinstance(recorded, dict) else None
+        channel = snapshot.variables.get("channel")
+        return outbox.owed(case_id=self.case.id, case_no=self._case_values.get("case_no", self.case.case_no),
+                           version=version, event_kind=self._event.kind, before=self.case.status, after=status,
+                           team=team_code, channel=channel if isinstance(channel, str) else None,
+                           reply=reply.strip() if isinstance(reply, str) and reply.strip() else None,
+                           new_items=new_items, now=self.now)
 
     def _event_row(self, data: dict[str, Any]) -> dict[str, Any]:
         assert self._event is not None
@@ -253,6 +267,8 @@ class CaseUnit:
                                  "team": r["team_code"]} for r in saved.new_items]
             if saved.cancelled:
                 data["cancelled_items"] = saved.cancelled
+            if plan.notices:
+                execute(sql.INSERT_NOTICES, plan.notices)
         elif self._parked is not None:
             self._save_parked(self._parked)
         elif self._first_response is not None:
@@ -272,7 +288,8 @@ class CaseUnit:
             changes=[(change, values) for change, values, _refused in self._changes],
             case_values=plan.case_values, case_extra=self._case_values, case_id=self.case.id, gone=plan.gone,
             first_response=self._first_response if plan.case_values is None else None,
-            new_rows=saved.new_items, event=self._event_row(self._event_data(plan)), now=self.now))
+            new_rows=saved.new_items, event=self._event_row(self._event_data(plan)), now=self.now,
+            notices=plan.notices))
         for (_change, _values, refused), matched in zip(self._changes, outcome.changes_matched, strict=True):
             if not matched:
                 raise Conflict(refused, code="not_open")
