@@ -101,7 +101,7 @@ def entries(schema: dict[str, Any], ui: dict[str, Any], data: dict[str, Any], ma
     return out
 
 
-def _readable(mask: Mask, principal: Principal, schema: dict[str, Any], team_code: str | None,
+def readable_step(mask: Mask, principal: Principal, schema: dict[str, Any], team_code: str | None,
               lane: str | None) -> bool:
     """Roles that see personal data read every step; others their own team's steps and the steps whose form
     names their role in `x-readers` (the mediation agreement names the court: it is what the court confirms).
@@ -116,7 +116,7 @@ def _readable(mask: Mask, principal: Principal, schema: dict[str, Any], team_cod
 
 
 def case_record(principal: Principal, case_id: int, process_version: str) -> list[Section]:
-    """The finished steps of a case as its principal may read them (see _readable); personal fields of the
+    """The finished steps of a case as its principal may read them (see readable_step); personal fields of the
     readable ones are masked for roles that do not see personal data, except the court's, whose ruling names
     the parties."""
     mask = Mask.for_principal(principal)
@@ -135,7 +135,7 @@ def case_record(principal: Principal, case_id: int, process_version: str) -> lis
     for r in rows:
         schema = _obj(bundle.form(r.form_file)) if r.form_file else {}
         ui = _obj(bundle.form(r.ui_file)) if r.ui_file else {}
-        readable = _readable(mask, principal, schema, r.team_code, r.lane)
+        readable = readable_step(mask, principal, schema, r.team_code, r.lane)
         shown = entries(schema, ui, _obj(r.result_data), mask, in_full) if readable else []
         sections.append(Section(r.id, r.element_id, r.name, r.team_name, r.completed_by,
                                 r.completed_at, r.round or 1, shown, hidden=not readable))

@@ -125,6 +125,11 @@ def _case_row(principal: Principal, case_no: str) -> Any:
     return row
 
 
+def visible_case(principal: Principal, case_no: str) -> Any:
+    """The case's row when the principal may see the case; 404 otherwise."""
+    return _case_row(principal, case_no)
+
+
 def intake_answer(principal: Principal, case_no: str) -> dict[str, Any]:
     """The answer to an intake: the case as the caller may see it; for a repeated channel + external_ref
     that the caller may not see, only its number and state (nothing personal, no description)."""

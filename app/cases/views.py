@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
-from app.cases import channels, service, timeline
+from app.cases import channels, papers, service, timeline
 from app.casework.models import CHANNELS, STATUSES
 from app.errors import ApiError, Invalid, NotFound
 from app.extensions import db
@@ -50,7 +50,19 @@ def case_page(case_no: str) -> str:
         "closed", "returned_to_police")
     return render_template("cases/case.html", case=case, events=events, diagram=diagram,
                            detail_labels=channels.labels(), sections=service.record_of(principal, case_no),
-                           viewer=available("bpmn-js"), may_link=may_link)
+                           viewer=available("bpmn-js"), may_link=may_link,
+                           papers_ready=papers.agreement_reached(case_no))
+
+
+@bp.get("/cases/<case_no>/papers/<any(agreement, 'judicial-application'):kind>")
+@permissions.page(policy.sees_cases)
+def paper_page(case_no: str, kind: str) -> str:
+    """A paper to print on A4 and sign on site: the mediation agreement or the judicial-confirmation application."""
+    try:
+        found = papers.paper(caller(), case_no, kind, service.visible_case)
+    except NotFound:
+        abort(404)
+    return render_template("cases/paper.html", paper=found, shanghai=SHANGHAI)
 
 
 @bp.post("/cases/<case_no>/link")
