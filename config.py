@@ -60,6 +60,10 @@ class Config:
     # Uploads of diagrams are the largest legitimate bodies; everything else is far smaller.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(4 * 1024 * 1024)))
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))
+    # Evidence from the scene: the one folder attachments are stored under (by content hash), and their limits.
+    ATTACHMENTS_ROOT = os.environ.get("ATTACHMENTS_ROOT", str(INSTANCE_DIR / "attachments"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(12 * 1024 * 1024)))
+    ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", str(50_000_000)))
     NODE_MODULES = os.environ.get("NODE_MODULES", str(BASE_DIR / "node_modules"))
     TIMEZONE = "Asia/Shanghai"
     # Behind a reverse proxy: how many proxies' X-Forwarded-For to trust (0 = the socket's address).

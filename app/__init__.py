@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, g, request
 
 from app.errors import ApiError, wants_json
 from app.extensions import api, db, migrate
+from app.http import LARGE_BODIES
 
 
 def _secret_key(app: Flask) -> None:
@@ -65,6 +66,7 @@ def create_app(config: Any = None) -> Flask:
     from app.auth.audit import init_audit
     from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
+    from app.cases.evidence_page import bp as evidence_pages
     from app.cases.intake_page import bp as intake_page
     from app.cases.views import bp as case_pages
     from app.cli import register_cli
@@ -98,8 +100,10 @@ def create_app(config: Any = None) -> Flask:
     from app.vendor import bp as vendor_assets
 
     for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
-                 public_pages, vendor_assets):
+                 public_pages, evidence_pages, vendor_assets):
         app.register_blueprint(page)
+    # The evidence upload checks its CSRF token itself, once its own size limit is set (app/cases/evidence_page.py).
+    csrf.exempt("app.cases.evidence_page.upload")
     # Other systems post Open311 requests with an api_key, not from a page of ours: no CSRF token to carry.
     csrf.exempt(open311_door)
     app.register_blueprint(open311_door)
@@ -120,6 +124,13 @@ def create_app(config: Any = None) -> Flask:
         if request.endpoint not in ("static", "vendor.asset"):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.before_request
+    def _body_limit() -> None:
+        # Before anything reads the form (the NUL check below, CSRF): a route's own, larger limit.
+        larger = LARGE_BODIES.get(request.endpoint or "")
+        if larger is not None:
+            request.max_content_length = larger()
 
     @app.before_request
     def _refuse_nul() -> None:

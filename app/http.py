@@ -90,3 +90,11 @@ def page_of(items: list[Any], total: int, page: int, per_page: int) -> dict[str,
 def page_arg(args: Any) -> int:
     """A page number from a page's query string: junk means page 1, and no page lies past MAX_PAGE."""
     return min(MAX_PAGE, max(1, args.get("page", 1, type=int) or 1))
+
+
+# Endpoints whose bodies may be larger than MAX_CONTENT_LENGTH (an attachment): endpoint -> its limit in bytes.
+LARGE_BODIES: dict[str, Callable[[], int]] = {}
+
+
+def large_body(endpoint: str, limit: Callable[[], int]) -> None:
+    LARGE_BODIES[endpoint] = limit

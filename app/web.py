@@ -151,6 +151,11 @@ def page_message(err: ApiError) -> str:
         "already_linked": _("This case is linked to its primary already."),
         "case_closed": _("Only an open case can be linked as a duplicate."),
         "carries_duplicates": _("This case carries duplicates of its own: link the other case to this one instead."),
+        "file_type": _("Only photos (JPEG, PNG, WebP) and PDF documents can be added; this file is something else, "
+                       "whatever its name says."),
+        "file_damaged": _("The file is damaged or incomplete; take the photo again or send the whole document."),
+        "file_name": _("The file's name may not contain a folder or a path (/, \\ or ..); rename it."),
+        "file_size": _("The file is too large."),
     }
     if err.code in by_code:
         return str(by_code[err.code])
@@ -165,6 +170,7 @@ def page_message(err: ApiError) -> str:
         "username": _("Choose an active member of the step's team who may decide it."),
         "note": _("Write what the reminder says."),
         "primary": _("Give the number of the primary case: another case, not itself a duplicate."),
+        "video_url": _("Give the video call's web address (starting with http:// or https://)."),
         "action": _("A court's step is decided by the court: remind, extend or move it to another court instead."),
     }
     found = [str(by_field[f]) for f in (err.fields or {}) if f in by_field]

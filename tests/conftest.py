@@ -44,9 +44,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from app.extensions import db
 
     url = _database_url(tmp_path_factory.mktemp("db"))
+    files = tmp_path_factory.mktemp("attachments")
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
+        ATTACHMENTS_ROOT = str(files)
 
     application = create_app(Config)
     with application.app_context():

@@ -57,6 +57,10 @@ def text(event: dict[str, Any], steps: dict[str, str], person: Callable[[str | N
         return str(_("A timer could not fire; the case waits for a supervisor"))
     if kind == "case.linked":
         return str(_("Linked as a duplicate of %(no)s, which carries the matter", no=str(data.get("primary") or "")))
+    if kind == "attachment.added":
+        what = {"photo": _("a photo"), "document": _("a document"), "video_link": _("a video call link")}
+        return str(_("Added %(what)s: %(name)s", what=what.get(str(data.get("kind")), _("a file")),
+                     name=str(data.get("name") or "")))
     if kind == "case.migrated":
         return str(_("Moved to process version %(key)s", key=str(data.get("to") or "")[:12]))
     return str(event.get("summary") or kind)

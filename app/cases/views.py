@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
-from app.cases import channels, papers, service, timeline
+from app.cases import attachments, channels, papers, service, timeline
 from app.casework.models import CHANNELS, STATUSES
 from app.errors import ApiError, Invalid, NotFound
 from app.extensions import db
@@ -51,7 +51,9 @@ def case_page(case_no: str) -> str:
     return render_template("cases/case.html", case=case, events=events, diagram=diagram,
                            detail_labels=channels.labels(), sections=service.record_of(principal, case_no),
                            viewer=available("bpmn-js"), may_link=may_link,
-                           papers_ready=papers.agreement_reached(case_no))
+                           papers_ready=papers.agreement_reached(case_no),
+                           evidence=attachments.of_case(service.visible_case(principal, case_no).id),
+                           may_attach=policy.works_on_steps(principal))
 
 
 @bp.get("/cases/<case_no>/papers/<any(agreement, 'judicial-application'):kind>")

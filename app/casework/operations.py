@@ -156,3 +156,10 @@ def link_duplicate(unit: CaseUnit, primary: str, actor: str, note: str) -> Saved
     unit.set_case_values(duplicate_of=primary)
     unit.record("case.linked", f"并入主件：{primary}", {"primary": primary, "note": note}, actor)
     return unit.save()
+
+
+def record_attachment(unit: CaseUnit, attachment_id: int, kind: str, name: str, actor: str) -> Saved:
+    """Evidence added to the case (its row is the attachments service's): who added what, in the timeline."""
+    unit.record("attachment.added", f"添加附件：{name}"[:512],
+                {"attachment": attachment_id, "kind": kind, "name": name}, actor)
+    return unit.save()

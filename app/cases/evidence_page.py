@@ -1,0 +1,69 @@
+"""The case page's evidence: adding a photo (a phone's camera), a document or a video call's link, and serving
+the stored files and thumbnails to those who may see the case."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from app.auth import permissions, policy
+from app.auth.permissions import caller
+from app.cases import attachments, service
+from app.errors import ApiError, NotFound
+from app.extensions import csrf, db
+from app.http import large_body
+from app.web import page_message
+
+bp = Blueprint("evidence", __name__)
+large_body("evidence.upload", attachments.upload_limit)
+
+
+@bp.post("/cases/<case_no>/attachments")
+@permissions.page(policy.works_on_steps)
+def upload(case_no: str) -> Response:
+    try:
+        # Checked here rather than before every request: by now the route's own size limit applies (app.http).
+        csrf.protect()
+        if request.form.get("video_url"):
+            added = attachments.add_link(caller(), case_no, request.form.get("video_url"), request.form.get("note"),
+                                         service.visible_case)
+        else:
+            sent = request.files.get("file")
+            if sent is None:
+                flash(_("Choose a photo or a document first."), "error")
+                return redirect(url_for("cases.case_page", case_no=case_no, _anchor="evidence"))
+            added = attachments.add_file(caller(), case_no, sent.filename, sent.stream, request.form.get("note"),
+                                         service.visible_case)
+        db.session.commit()
+        flash(_("Added: %(name)s", name=added["name"]), "ok")
+    except RequestEntityTooLarge:
+        db.session.rollback()
+        flash(_("The file is too large (at most %(mb)d MB).", mb=attachments.upload_limit() // (1024 * 1024)), "error")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(page_message(err), "error")
+    return redirect(url_for("cases.case_page", case_no=case_no, _anchor="evidence"))
+
+
+@bp.get("/cases/<case_no>/attachments/<int:attachment_id>/<any(file, thumb):which>")
+@permissions.page(policy.sees_cases)
+def stored(case_no: str, attachment_id: int, which: str) -> Response:
+    try:
+        case = service.visible_case(caller(), case_no)
+    except NotFound:
+        abort(404)
+    row = attachments.one(case.id, attachment_id)
+    relative = (row.thumb_path if which == "thumb" else row.path) if row is not None else None
+    if not relative:
+        abort(404)
+    path = attachments.root() / relative
+    if not path.is_file():
+        abort(404)
+    mimetype = "image/jpeg" if which == "thumb" else row.content_type
+    answer = send_file(path, mimetype=mimetype, as_attachment=row.kind != "photo", download_name=row.name,
+                       max_age=3600, conditional=True)
+    answer.headers["Cache-Control"] = "private, max-age=3600"
+    return answer
