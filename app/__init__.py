@@ -67,6 +67,7 @@ def create_app(config: Any = None) -> Flask:
     from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
     from app.cases.evidence_page import bp as evidence_pages
+    from app.cases.experts_api import blp as experts_blp
     from app.cases.intake_page import bp as intake_page
     from app.cases.views import bp as case_pages
     from app.cli import register_cli
@@ -93,7 +94,7 @@ def create_app(config: Any = None) -> Flask:
     init_web(app)
     init_audit(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp,
-                      public_blp, notifications_blp):
+                      public_blp, notifications_blp, experts_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -1,9 +1,9 @@
 """Imports every model so that Alembic and create_app see the whole schema."""
 from app.auth.models import ApiToken, AuthEvent, Membership, User, WebSession
-from app.cases.models import Attachment
+from app.cases.models import Attachment, CaseExpert
 from app.casework.models import Case, CaseEvent, Notification, WorkItem
 from app.routing.models import Team, Township
 from app.versions.models import ProcessVersion
 
-__all__ = ["ApiToken", "Attachment", "AuthEvent", "Case", "CaseEvent", "Membership", "Notification", "ProcessVersion",
-           "Team", "Township", "User", "WebSession", "WorkItem"]
+__all__ = ["ApiToken", "Attachment", "AuthEvent", "Case", "CaseEvent", "CaseExpert", "Membership", "Notification",
+           "ProcessVersion", "Team", "Township", "User", "WebSession", "WorkItem"]

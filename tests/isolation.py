@@ -14,7 +14,7 @@ from sqlalchemy import Table, delete, insert, select
 
 from app.extensions import db
 
-CASE_TABLES = ("attachments", "outbox", "case_events", "work_items", "cases")
+CASE_TABLES = ("case_experts", "attachments", "outbox", "case_events", "work_items", "cases")
 # Parents before children; a restored table takes its children along.
 REFERENCE_TABLES = ("townships", "teams", "process_versions", "users", "team_memberships", "api_tokens",
                     "web_sessions", "auth_events")

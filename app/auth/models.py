@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.types import UTCDateTime
 
-ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer", "admin")
+ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer", "expert", "admin")
 
 
 class User(db.Model):  # type: ignore[name-defined]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from app.auth.principal import Principal
 
-STAFF_ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer")
+# An expert (a lawyer, a labour-relations officer, a psychologist) sees only the cases they are invited to.
+STAFF_ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer", "expert")
 # Roles that deal with the reporter in person or by phone see their name and number in full.
 PERSONAL_DATA_ROLES = ("intake", "dispatcher", "caseworker", "callback", "supervisor")
 
@@ -82,3 +83,12 @@ def works_on_steps(p: Principal) -> bool:
 def reads_versions(p: Principal) -> bool:
     """Process versions, their files, diffs and migration previews; the modeler page."""
     return p.has_role("designer", "supervisor")
+
+
+def can_invite_experts(p: Principal) -> bool:
+    """Bring an expert into a case (专家团一键连线): those who work on its steps, not experts themselves."""
+    return p.has_role("dispatcher", "caseworker", "supervisor")
+
+
+def gives_advice(p: Principal) -> bool:
+    return p.has_role("expert")

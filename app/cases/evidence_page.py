@@ -1,6 +1,9 @@
-"""The case page's evidence: adding a photo (a phone's camera), a document or a video call's link, and serving
-the stored files and thumbnails to those who may see the case."""
+"""The case page's scene: adding a photo (a phone's camera), a document or a video call's link, serving the
+stored files and thumbnails to those who may see the case, inviting a remote expert and the expert's advice."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
@@ -9,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
-from app.cases import attachments, service
+from app.cases import attachments, experts, service
 from app.errors import ApiError, NotFound
 from app.extensions import csrf, db
 from app.http import large_body
@@ -67,3 +70,32 @@ def stored(case_no: str, attachment_id: int, which: str) -> Response:
                        max_age=3600, conditional=True)
     answer.headers["Cache-Control"] = "private, max-age=3600"
     return answer
+
+
+def _acted(case_no: str, act: Callable[[], dict[str, Any]], done: str) -> Response:
+    try:
+        act()
+        db.session.commit()
+        flash(done, "ok")
+    except ApiError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            abort(404)
+        flash(page_message(err), "error")
+    return redirect(url_for("cases.case_page", case_no=case_no, _anchor="experts"))
+
+
+@bp.post("/cases/<case_no>/experts")
+@permissions.page(policy.can_invite_experts)
+def invite(case_no: str) -> Response:
+    form = request.form
+    return _acted(case_no, lambda: experts.invite(caller(), case_no, form.get("username", "")[:64],
+                                                  form.get("field", ""), form.get("video_url"), service.visible_case),
+                  _("The expert is invited; they see this case now."))
+
+
+@bp.post("/cases/<case_no>/advice")
+@permissions.page(policy.gives_advice)
+def advise(case_no: str) -> Response:
+    return _acted(case_no, lambda: experts.advise(caller(), case_no, request.form.get("advice"),
+                                                  service.visible_case), _("Your advice is recorded."))

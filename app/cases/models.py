@@ -28,3 +28,21 @@ class Attachment(db.Model):  # type: ignore[name-defined]
     note: Mapped[str | None] = mapped_column(String(500))
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseExpert(db.Model):  # type: ignore[name-defined]
+    """An expert invited to a case: who, in what field, the video call's link, and the advice they recorded."""
+
+    __tablename__ = "case_experts"
+    __table_args__ = (Index("ix_case_experts_username", "username", "case_id"),
+                      Index("ix_case_experts_case", "case_id"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(32))  # lawyer, labour, psychologist, other
+    video_url: Mapped[str | None] = mapped_column(String(2048))
+    invited_by: Mapped[str] = mapped_column(String(64))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    advice: Mapped[str | None] = mapped_column(String(5000))
+    advised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from app.auth import policy
 from app.auth.principal import Principal
 from app.cases import duplicates, identification, present, record
 from app.cases.masking import Mask
+from app.cases.models import CaseExpert
 from app.casework import operations
 from app.casework.models import ENDED_STATUSES, OPEN_STATES, Case, CaseEvent, WorkItem
 from app.casework.unit import CaseUnit
@@ -26,6 +27,7 @@ events_t = CaseEvent.__table__
 teams_t = Team.__table__
 
 CASE_COLUMNS = [c for c in cases_t.c if c.name != "workflow_state"]
+experts_t = CaseExpert.__table__
 
 
 def _case_query() -> Any:
@@ -43,9 +45,11 @@ def _visible(principal: Principal) -> Any:
     if policy.sees_all_cases(principal):
         return True
     teams = list(principal.teams)
-    # A team's cases, and the cases one registered oneself (a walk-in at a service station).
+    # A team's cases, the cases one registered oneself (a walk-in at a service station), and an expert's
+    # invitations.
     return or_(cases_t.c.team_code.in_(teams), cases_t.c.opened_by == principal.username,
-               exists().where(items_t.c.case_id == cases_t.c.id, items_t.c.team_code.in_(teams)))
+               exists().where(items_t.c.case_id == cases_t.c.id, items_t.c.team_code.in_(teams)),
+               exists().where(experts_t.c.case_id == cases_t.c.id, experts_t.c.username == principal.username))
 
 
 def _unknown(field: str, label: str, value: str) -> dict[str, str]:

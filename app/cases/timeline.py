@@ -61,6 +61,10 @@ def text(event: dict[str, Any], steps: dict[str, str], person: Callable[[str | N
         what = {"photo": _("a photo"), "document": _("a document"), "video_link": _("a video call link")}
         return str(_("Added %(what)s: %(name)s", what=what.get(str(data.get("kind")), _("a file")),
                      name=str(data.get("name") or "")))
+    if kind == "expert.invited":
+        return str(_("Invited an expert: %(who)s", who=person(data.get("expert"))))
+    if kind == "expert.advised":
+        return str(_("The expert recorded their advice"))
     if kind == "case.migrated":
         return str(_("Moved to process version %(key)s", key=str(data.get("to") or "")[:12]))
     return str(event.get("summary") or kind)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import permissions, policy
 from app.auth.permissions import caller
-from app.cases import attachments, channels, papers, service, timeline
+from app.cases import attachments, channels, experts, papers, service, timeline
 from app.casework.models import CHANNELS, STATUSES
 from app.errors import ApiError, Invalid, NotFound
 from app.extensions import db
@@ -35,6 +35,7 @@ def case_page(case_no: str) -> str:
     except NotFound:
         abort(404)
     events, _total = service.list_events(principal, case_no, 1, 500)
+    case_id = service.visible_case(principal, case_no).id
     diagram = service.diagram(principal, case_no)
     steps = bundle_for(case["process_version"]).user_tasks() if case["process_version"] else {}
     teams: dict[str, str] = {}
@@ -52,8 +53,9 @@ def case_page(case_no: str) -> str:
                            detail_labels=channels.labels(), sections=service.record_of(principal, case_no),
                            viewer=available("bpmn-js"), may_link=may_link,
                            papers_ready=papers.agreement_reached(case_no),
-                           evidence=attachments.of_case(service.visible_case(principal, case_no).id),
-                           may_attach=policy.works_on_steps(principal))
+                           evidence=attachments.of_case(case_id), may_attach=policy.works_on_steps(principal),
+                           experts=experts.of_case(case_id), expert_fields=experts.FIELDS,
+                           invitable=experts.available() if policy.can_invite_experts(principal) else [])
 
 
 @bp.get("/cases/<case_no>/papers/<any(agreement, 'judicial-application'):kind>")

@@ -163,3 +163,15 @@ def record_attachment(unit: CaseUnit, attachment_id: int, kind: str, name: str, 
     unit.record("attachment.added", f"添加附件：{name}"[:512],
                 {"attachment": attachment_id, "kind": kind, "name": name}, actor)
     return unit.save()
+
+
+def invite_expert(unit: CaseUnit, expert_id: int, username: str, field: str, actor: str) -> Saved:
+    """An expert brought into the case (专家团一键连线); their invitation row is the experts service's."""
+    unit.record("expert.invited", f"邀请专家：{username}（{field}）"[:512],
+                {"case_expert": expert_id, "expert": username, "field": field}, actor)
+    return unit.save()
+
+
+def record_advice(unit: CaseUnit, expert_id: int, actor: str) -> Saved:
+    unit.record("expert.advised", "专家提出意见", {"case_expert": expert_id}, actor)
+    return unit.save()

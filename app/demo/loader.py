@@ -36,6 +36,7 @@ DEMO_USERS = (
     DemoUser("callback", "12345 回访员 刘芳", ("callback",), ("callback-city",), DEMO_PASSWORD),
     DemoUser("supervisor", "督办中心 周主任", ("supervisor",), ("supervision-city",), DEMO_PASSWORD),
     DemoUser("designer", "流程设计 吴工", ("designer",), (), DEMO_PASSWORD),
+    DemoUser("lawyer", "专家团 律师 孙律", ("expert",), (), DEMO_PASSWORD),
     DemoUser("admin", "运维管理员", ("admin",), (), DEMO_PASSWORD),
 )
 

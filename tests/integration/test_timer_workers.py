@@ -117,7 +117,7 @@ def broken_version(app):
     assert created
     yield key
     with app.app_context():
-        for table in ("attachments", "outbox", "case_events", "work_items", "cases"):
+        for table in ("case_experts", "attachments", "outbox", "case_events", "work_items", "cases"):
             db.session.execute(db.text(f"DELETE FROM {table}"))
         db.session.execute(db.delete(ProcessVersion).where(ProcessVersion.key == key))
         db.session.commit()

@@ -84,7 +84,8 @@ def _sample_values(app, clients):
     key = clients("designer").get("/processes").json()["items"][0]["key"]
     return {"case_no": no, "item_id": item, "key": key, "other": key, "name": "appeal.bpmn",
             "package": "bpmn-js", "filename": "bpmn-navigated-viewer.production.min.js",
-            "escalation_id": item, "kind": "monthly", "fmt": "json", "code": "freight_fee", "request_id": no,
+            "escalation_id": item, "kind": "monthly", "attachment_id": 1, "which": "thumb", "fmt": "json",
+            "code": "freight_fee", "request_id": no,
             "token_id": "none"}
 
 
@@ -102,6 +103,8 @@ def test_no_get_request_writes(app, server, clients, tokens):
             args = {name: values.get(name, "appeal.bpmn") for name in rule.arguments}
             if rule.endpoint == "static":
                 args = {"filename": "case-diagram.js"}
+            if rule.endpoint == "cases.paper_page":
+                args["kind"] = "agreement"
             path = adapter.build(rule.endpoint, args)
             if path.startswith("/api/"):
                 resp = admin_api.session.get(server + path, timeout=30)
