@@ -201,3 +201,14 @@ def test_a_notifier_killed_mid_batch_delivers_everything_after_restart(app, clie
     keys = {r[0] for r in sql("SELECT key FROM outbox WHERE state = 'sent'")}
     assert len(keys) == total
     assert keys <= receiver.keys(), "every message delivered at least once, each under its key"
+
+
+def test_an_escalation_is_owed_to_the_supervisors(app, clients, sql):
+    from tests.flows import tick
+
+    clock.set(T0)
+    no = new_case(clients)["case_no"]
+    tick(app, T0 + timedelta(minutes=10))  # past the routing's limit: an escalation step for the desk
+    rows = sql("SELECT o.kind, o.team_code, o.data FROM outbox o JOIN cases c ON c.id = o.case_id "
+               "WHERE c.case_no = :no AND o.kind = 'escalation'", no=no)
+    assert rows and rows[0][1] == "supervision-city", rows
