@@ -75,6 +75,7 @@ def create_app(config: Any = None) -> Flask:
     from app.designer.views import bp as designer_pages
     from app.errors import register_error_handlers
     from app.extensions import csrf
+    from app.health import bp as health_checks
     from app.notify.api import blp as notifications_blp
     from app.open311.views import bp as open311_door
     from app.public.api import blp as public_blp
@@ -101,7 +102,7 @@ def create_app(config: Any = None) -> Flask:
     from app.vendor import bp as vendor_assets
 
     for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
-                 public_pages, evidence_pages, vendor_assets):
+                 public_pages, evidence_pages, health_checks, vendor_assets):
         app.register_blueprint(page)
     # The evidence upload checks its CSRF token itself, once its own size limit is set (app/cases/evidence_page.py).
     csrf.exempt("app.cases.evidence_page.upload")
