@@ -144,13 +144,20 @@ def add_file(principal: Principal, case_no: str, name: str | None, stream: Any, 
                                        "note": (note or "").strip()[:500] or None})
 
 
-def add_link(principal: Principal, case_no: str, url: str | None, note: str | None, visible: Any) -> dict[str, Any]:
-    case = _case(principal, case_no, visible)
+def video_link(url: str | None) -> str:
+    """A video call's link as given, when it is an http(s) address; Invalid naming `video_url` otherwise."""
     text = (url or "").strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(text) > 2048:
         raise Invalid("the video call's link is not a web address", {"video_url": ["an http(s) address"]})
-    return _recorded(principal, case, {"kind": "video_link", "name": parts.hostname[:128], "content_type": None,
+    return text
+
+
+def add_link(principal: Principal, case_no: str, url: str | None, note: str | None, visible: Any) -> dict[str, Any]:
+    case = _case(principal, case_no, visible)
+    text = video_link(url)
+    host = urlsplit(text).hostname or ""
+    return _recorded(principal, case, {"kind": "video_link", "name": host[:128], "content_type": None,
                                        "size": None, "sha256": None, "path": None, "thumb_path": None, "url": text,
                                        "note": (note or "").strip()[:500] or None})
 

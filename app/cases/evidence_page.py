@@ -3,7 +3,6 @@ stored files and thumbnails to those who may see the case, inviting a remote exp
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
@@ -25,7 +24,7 @@ large_body("evidence.upload", attachments.upload_limit)
 @bp.post("/cases/<case_no>/attachments")
 @permissions.page(policy.works_on_steps)
 def upload(case_no: str) -> Response:
-    try:
+    def add() -> str:
         # Checked here rather than before every request: by now the route's own size limit applies (app.http).
         csrf.protect()
         if request.form.get("video_url"):
@@ -34,21 +33,12 @@ def upload(case_no: str) -> Response:
         else:
             sent = request.files.get("file")
             if sent is None:
-                flash(_("Choose a photo or a document first."), "error")
-                return redirect(url_for("cases.case_page", case_no=case_no, _anchor="evidence"))
+                raise NoFile()
             added = attachments.add_file(caller(), case_no, sent.filename, sent.stream, request.form.get("note"),
                                          service.visible_case)
-        db.session.commit()
-        flash(_("Added: %(name)s", name=added["name"]), "ok")
-    except RequestEntityTooLarge:
-        db.session.rollback()
-        flash(_("The file is too large (at most %(mb)d MB).", mb=attachments.upload_limit() // (1024 * 1024)), "error")
-    except ApiError as err:
-        db.session.rollback()
-        if isinstance(err, NotFound):
-            abort(404)
-        flash(page_message(err), "error")
-    return redirect(url_for("cases.case_page", case_no=case_no, _anchor="evidence"))
+        return str(_("Added: %(name)s", name=added["name"]))
+
+    return _acted(case_no, "evidence", add)
 
 
 @bp.get("/cases/<case_no>/attachments/<int:attachment_id>/<any(file, thumb):which>")
@@ -72,30 +62,46 @@ def stored(case_no: str, attachment_id: int, which: str) -> Response:
     return answer
 
 
-def _acted(case_no: str, act: Callable[[], dict[str, Any]], done: str) -> Response:
+class NoFile(Exception):
+    """The evidence form was sent without a file."""
+
+
+def _acted(case_no: str, anchor: str, act: Callable[[], str]) -> Response:
+    """One act from the case page: one commit, its message (or the refusal's), and back to its section."""
     try:
-        act()
+        done = act()
         db.session.commit()
         flash(done, "ok")
+    except NoFile:
+        flash(_("Choose a photo or a document first."), "error")
+    except RequestEntityTooLarge:
+        db.session.rollback()
+        flash(_("The file is too large (at most %(mb)d MB).", mb=attachments.upload_limit() // (1024 * 1024)), "error")
     except ApiError as err:
         db.session.rollback()
         if isinstance(err, NotFound):
             abort(404)
         flash(page_message(err), "error")
-    return redirect(url_for("cases.case_page", case_no=case_no, _anchor="experts"))
+    return redirect(url_for("cases.case_page", case_no=case_no, _anchor=anchor))
 
 
 @bp.post("/cases/<case_no>/experts")
 @permissions.page(policy.can_invite_experts)
 def invite(case_no: str) -> Response:
     form = request.form
-    return _acted(case_no, lambda: experts.invite(caller(), case_no, form.get("username", "")[:64],
-                                                  form.get("field", ""), form.get("video_url"), service.visible_case),
-                  _("The expert is invited; they see this case now."))
+    def invite_one() -> str:
+        experts.invite(caller(), case_no, form.get("username", "")[:64], form.get("field", ""),
+                       form.get("video_url"), service.visible_case)
+        return str(_("The expert is invited; they see this case now."))
+
+    return _acted(case_no, "experts", invite_one)
 
 
 @bp.post("/cases/<case_no>/advice")
 @permissions.page(policy.gives_advice)
 def advise(case_no: str) -> Response:
-    return _acted(case_no, lambda: experts.advise(caller(), case_no, request.form.get("advice"),
-                                                  service.visible_case), _("Your advice is recorded."))
+    def advise_on() -> str:
+        experts.advise(caller(), case_no, request.form.get("advice"), service.visible_case)
+        return str(_("Your advice is recorded."))
+
+    return _acted(case_no, "experts", advise_on)

@@ -5,13 +5,13 @@ one transaction with one audit event (the unit of work's)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 
 from app.auth import policy
 from app.auth.models import User
 from app.auth.principal import Principal
+from app.cases import attachments
 from app.cases.models import CaseExpert
 from app.casework import operations
 from app.casework.unit import CaseRef, CaseUnit
@@ -31,16 +31,6 @@ def available() -> list[Any]:
     return [r for r in rows if "expert" in (r.roles or "").split(",")]
 
 
-def _link(text: str | None) -> str | None:
-    value = (text or "").strip()
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(value) > 2048:
-        raise Invalid("the video call's link is not a web address", {"video_url": ["an http(s) address"]})
-    return value
-
-
 def invite(principal: Principal, case_no: str, username: str, field: str, video_url: str | None,
            visible: Any) -> dict[str, Any]:
     if not policy.can_invite_experts(principal):
@@ -50,7 +40,7 @@ def invite(principal: Principal, case_no: str, username: str, field: str, video_
         raise Invalid("unknown field of expertise", {"field": [f"one of {', '.join(FIELDS)}"]})
     if username not in {e.username for e in available()}:
         raise Invalid(f"{username} is not an expert one may invite", {"username": ["an active expert's user name"]})
-    link = _link(video_url)
+    link = attachments.video_link(video_url) if (video_url or "").strip() else None
     already = db.session.execute(select(experts_t.c.id).where(experts_t.c.case_id == case.id,
                                                               experts_t.c.username == username)).first()
     if already is not None:

@@ -1,10 +1,6 @@
 """`flask --app app notify run` (the notifier's loop) and `flask --app app notify once` (what is due now)."""
 from __future__ import annotations
 
-import signal
-import time
-from types import FrameType
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -13,6 +9,7 @@ from app.engine import clock
 from app.extensions import db
 from app.notify.deliver import Delivered, deliver_due
 from app.notify.senders import configured
+from app.worker import run_rounds
 
 notify_cli = AppGroup("notify", help="Deliver the outbox: messages to reporters, teams and channels.")
 
@@ -44,26 +41,13 @@ def notify_run(interval: float | None, batch: int) -> None:
     """Deliver the outbox until stopped (SIGTERM/SIGINT finish the message in hand first)."""
     every = interval if interval is not None else float(current_app.config["NOTIFY_INTERVAL"])
     sender = configured(current_app.config)
-    stopping = False
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     click.echo(f"notifier: {sender.name} sender, every {every:g} s ({db.engine.dialect.name})")
-    while not stopping:
-        started = time.monotonic()
-        try:
-            result = deliver_due(sender, clock.now(), batch)
-            if result.sent or result.retried or result.failed:
-                click.echo(f"{clock.now().isoformat(timespec='seconds')} {_said(result)}")
-                if result.sent == batch:
-                    continue  # more may be waiting: no pause
-        except Exception as err:
-            db.session.rollback()
-            click.echo(f"delivery round failed: {err}", err=True)
-        finally:
-            db.session.remove()
-        time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+    def deliver() -> tuple[str | None, bool]:
+        result = deliver_due(sender, clock.now(), batch)
+        if not (result.sent or result.retried or result.failed):
+            return None, False
+        # A full batch sent: more may be waiting, no pause.
+        return f"{clock.now().isoformat(timespec='seconds')} {_said(result)}", result.sent == batch
+
+    run_rounds(every, deliver, "delivery round failed")

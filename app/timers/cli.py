@@ -1,10 +1,7 @@
 """`flask --app app timers tick [--now ISO]` and `flask --app app timers run` (the worker loop)."""
 from __future__ import annotations
 
-import signal
-import time
 from datetime import datetime
-from types import FrameType
 
 import click
 from flask import current_app
@@ -13,6 +10,7 @@ from flask.cli import AppGroup
 from app.engine import clock
 from app.extensions import db
 from app.timers.service import tick
+from app.worker import run_rounds
 
 timers_cli = AppGroup("timers", help="Fire due timers (escalations, reminders, court limits).")
 
@@ -43,25 +41,13 @@ def timers_tick(now_text: str | None, batch_size: int) -> None:
 def timers_run(interval: float | None) -> None:
     """Sweep for due timers until stopped (SIGTERM/SIGINT finish the current sweep first)."""
     every = interval if interval is not None else float(current_app.config["TIMER_INTERVAL"])
-    stopping = False
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     click.echo(f"timer worker: sweeping every {every:g} s ({db.engine.dialect.name})")
-    while not stopping:
-        started = time.monotonic()
-        try:
-            result = tick(clock.now())
-            if result.timers or result.failed:
-                click.echo(f"{clock.now().isoformat(timespec='seconds')} fired {result.timers} timer(s) on "
-                           f"{result.cases} case(s); {result.failed} failed")
-        except Exception as err:
-            db.session.rollback()
-            click.echo(f"sweep failed: {err}", err=True)
-        finally:
-            db.session.remove()
-        time.sleep(max(0.0, every - (time.monotonic() - started)))
+
+    def sweep() -> tuple[str | None, bool]:
+        result = tick(clock.now())
+        if not (result.timers or result.failed):
+            return None, False
+        return (f"{clock.now().isoformat(timespec='seconds')} fired {result.timers} timer(s) on {result.cases} "
+                f"case(s); {result.failed} failed"), False
+
+    run_rounds(every, sweep, "sweep failed")
