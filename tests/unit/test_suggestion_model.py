@@ -42,3 +42,20 @@ def test_the_held_out_figures_meet_the_targets():
     figures = evaluate.score(model.shipped(), model.read_reports(model.labelled_files(held_out=True)))
     assert figures.misses() == {}, figures.as_dict()
     assert figures.township_reports > 100 and figures.police_reports > 50
+
+
+def test_fast_path_equals_the_pipeline():
+    """Model.analyse scores one text from the fitted parts; it must be the pipeline's own answer: the same
+    probabilities and the same feature row, for every labelled report, an empty text and unseen words."""
+    import numpy as np
+
+    shipped = model.shipped()
+    texts = [r.model_text for r in model.read_reports(model.labelled_files(held_out=True))]
+    texts += ["", "zzzz qqqq", model.model_text("货车司机反映物流平台拖欠运费，请求协助追讨。", "秀洲区高照街道")]
+    expected = shipped.pipeline.predict_proba(texts)
+    rows = shipped.pipeline.named_steps["features"].transform(texts)
+    for i, text in enumerate(texts):
+        probabilities, row = shipped.analyse(text)
+        assert np.allclose(probabilities, expected[i], rtol=0, atol=1e-12), text
+        assert abs(rows[i] - row).max() < 1e-12
+        assert max(range(len(probabilities)), key=probabilities.__getitem__) == int(np.argmax(expected[i]))
