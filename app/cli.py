@@ -177,6 +177,7 @@ def processes_deploy(directory: str | None) -> None:
 
 def register_cli(app: Flask) -> None:
     from app.notify.cli import notify_cli
+    from app.ops.cli import register_ops_cli
     from app.routing.suggestions.cli import suggestions_cli
     from app.timers.cli import timers_cli
 
@@ -186,3 +187,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(processes_cli)
     app.cli.add_command(suggestions_cli)
+    register_ops_cli(app)

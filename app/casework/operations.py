@@ -128,6 +128,16 @@ def fire_timers(case_id: int, now: datetime) -> int:
     return len(fired)
 
 
+def repair(case_id: int, stored: dict[str, tuple[int, str]], findings: list[str], actor: str,
+           now: datetime) -> Saved:
+    """`flask check --repair`: the status, timer index and work items written again from the workflow state,
+    which is the truth they are derived from; the findings go into the audit event."""
+    unit = CaseUnit.load(case_id, now)
+    unit.rederive_items(stored)
+    unit.record("case.repaired", f"一致性修复：{len(findings)} 项", {"findings": findings}, actor)
+    return unit.save()
+
+
 def park_failed_timer(case_id: int, now: datetime, err: EngineError) -> None:
     element = err.element_id or "timer"
     unit = CaseUnit.load(case_id, now)

@@ -92,6 +92,11 @@ _CHANGES: dict[str, tuple[Callable[[Param], list[Any]], Callable[[Param], dict[s
                        lambda p: {"team_code": p("team_code"), "state": "claimed", "assignee": p("assignee"),
                                   "claimed_at": p("claimed_at")}),
     "limit": (lambda p: [items_t.c.id == p("b_item"), _open], lambda p: {"due_at": p("due_at")}),
+    # A repair (`flask check --repair`): the row of a step that waits again, though it was closed behind the
+    # service's back (a step keeps one row: the unique (case, task) key).
+    "reopen": (lambda p: [items_t.c.id == p("b_item"), items_t.c.state.in_(("completed", "cancelled"))],
+               lambda p: {"state": "open", "assignee": None, "claimed_at": None, "completed_at": None,
+                          "completed_by": None}),
     "remind": (lambda p: [items_t.c.id == p("b_item"), _open], lambda p: {"reminder": p("reminder")}),
 }
 

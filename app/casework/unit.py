@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.casework import one_statement, outbox
 from app.casework import statements as sql
-from app.casework.models import MILESTONES
+from app.casework.models import MILESTONES, OPEN_STATES
 from app.casework.rows import Claim, case_status, item_row, status_milestones
 from app.casework.warm import warm
 from app.database import affected, execute
@@ -137,6 +137,17 @@ class CaseUnit:
     def restate_waiting_items(self) -> None:
         """After a move to another version: the open steps take the new version's names, lanes and forms."""
         self._restate = True
+
+    def rederive_items(self, stored: dict[str, tuple[int, str]]) -> None:
+        """A repair: the work items stored open (``stored``: each step's row, its id and state) stand for what
+        waited before, so that the save cancels those whose step no longer waits and writes the waiting steps
+        that have none; a waiting step whose row was closed gets that row opened again."""
+        ready = self.run.ready_task_ids()
+        self._waiting_before = {task for task, (_id, state) in stored.items() if state in OPEN_STATES}
+        for task in sorted(ready - self._waiting_before):
+            if task in stored:
+                self.change_item("reopen", stored[task][0], "the work item changed meanwhile; check again")
+                self._waiting_before.add(task)
 
     def set_case_values(self, **values: Any) -> None:
         self._case_values.update(values)
