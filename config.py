@@ -45,6 +45,8 @@ class Config:
     # address failures only. memory:// is per process: use a shared store (redis://...) when running
     # several web processes.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # One JSON line per request on stderr (app/ops/monitoring.py); REQUEST_LOG=0 turns it off.
+    REQUEST_LOG = os.environ.get("REQUEST_LOG", "1") != "0"
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
     # A reporter's lookups (/track and GET /api/v1/public/cases/…), per address: the wrong ones, and all.

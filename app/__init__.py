@@ -62,7 +62,6 @@ def create_app(config: Any = None) -> Flask:
         configure_engine(app, db.engine)
 
     from app import models  # noqa: F401  (every table known to Alembic)
-    from app.auth import permissions
     from app.auth.audit import init_audit
     from app.auth.views import bp as auth_pages
     from app.cases.api import blp as cases_blp
@@ -78,6 +77,8 @@ def create_app(config: Any = None) -> Flask:
     from app.health import bp as health_checks
     from app.notify.api import blp as notifications_blp
     from app.open311.views import bp as open311_door
+    from app.ops.monitoring import bp as monitoring
+    from app.ops.monitoring import init_monitoring
     from app.public.api import blp as public_blp
     from app.public.views import bp as public_pages
     from app.reports.api import blp as reports_blp
@@ -94,6 +95,7 @@ def create_app(config: Any = None) -> Flask:
     init_security(app)
     init_web(app)
     init_audit(app)
+    init_monitoring(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp,
                       public_blp, notifications_blp, experts_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
@@ -102,7 +104,7 @@ def create_app(config: Any = None) -> Flask:
     from app.vendor import bp as vendor_assets
 
     for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
-                 public_pages, evidence_pages, health_checks, vendor_assets):
+                 public_pages, evidence_pages, health_checks, monitoring, vendor_assets):
         app.register_blueprint(page)
     # The evidence upload checks its CSRF token itself, once its own size limit is set (app/cases/evidence_page.py).
     csrf.exempt("app.cases.evidence_page.upload")
@@ -146,10 +148,5 @@ def create_app(config: Any = None) -> Flask:
             if bad:
                 _refuse("NUL characters are not allowed in form fields",
                         {k.replace("\x00", "") or "_body": ["must not contain NUL"] for k in bad})
-
-    @app.get("/healthz")
-    @permissions.public
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

@@ -111,10 +111,41 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES) or request.accept_mimetypes.best == "application/json"
 
 
+DATABASE_DOWN = "the database is not reachable at the moment; nothing was saved, try again in a few seconds"
+
+
 def register_error_handlers(app: Any) -> None:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    from werkzeug.exceptions import ServiceUnavailable
+
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
         return error_response(err.status, err.message, code=err.code, fields=err.fields)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(err: Exception) -> Any:
+        # A stopped, restarting or unreachable database (or SQLite's lock held past its timeout): a 503 the
+        # caller can retry, never a 500. SQLAlchemy invalidates the pool on a disconnect, so the first request
+        # after the database returns gets a fresh connection.
+        log.warning("database unavailable: %s", str(err).splitlines()[0][:300])
+        from app.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone: nothing to roll back
+            db.session.remove()
+        if wants_json():
+            if request.path.startswith("/open311/"):
+                resp = open311_errors(503, [DATABASE_DOWN], request.path.endswith(".xml"))
+            else:
+                resp = error_response(503, DATABASE_DOWN, code="database_unavailable")
+        else:
+            resp = error_page(ServiceUnavailable())
+            if not isinstance(resp, Response):
+                resp = error_response(503, DATABASE_DOWN, code="database_unavailable")
+        resp.headers["Retry-After"] = "5"
+        return resp
 
 
 def error_page(error: Any) -> Any:
@@ -131,6 +162,8 @@ def error_page(error: Any) -> Any:
         403: (_("Not for your role"), _("Your role may not see or do this. Ask a supervisor if you think it should.")),
         404: (_("Page not found"), _("This page or case was not found, or it is not one of your teams'.")),
         500: (_("Something went wrong"), _("The error has been logged; nothing was saved. Please try again.")),
+        503: (_("Briefly unavailable"), _("The service cannot reach its database at the moment; nothing was saved. "
+                                          "Please try again in a few seconds.")),
     }
     if status not in messages:
         return error  # 405, 429 …: werkzeug's answer keeps the headers they need (Allow, Retry-After)

@@ -75,7 +75,8 @@ def session_principal() -> Principal | None:
 def role_names() -> dict[str, str]:
     return {"intake": _("intake"), "dispatcher": _("dispatcher"), "caseworker": _("caseworker"),
             "court": _("court"), "callback": _("callback"), "supervisor": _("supervisor"),
-            "designer": _("designer"), "expert": _("expert"), "admin": _("admin")}
+            "designer": _("designer"), "expert": _("expert"), "monitor": _("monitor"),
+            "admin": _("admin")}
 
 
 def status_names() -> dict[str, str]:

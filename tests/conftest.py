@@ -119,7 +119,8 @@ def _test_users_and_tokens() -> dict[str, str]:
     out: dict[str, str] = {}
     create_user("gaozhao2", ["caseworker"], ["ms-xiuzhou-gaozhao"], display_name="高照街道民声服务队 孙丽")
     create_user("designer_only", ["designer"], [])
-    for name in [d.username for d in DEMO_USERS] + ["gaozhao2", "designer_only"]:
+    create_user("prometheus", ["monitor"], [], display_name="监控采集")
+    for name in [d.username for d in DEMO_USERS] + ["gaozhao2", "designer_only", "prometheus"]:
         user = get_user(name)
         assert user is not None
         out[name], _row = issue_token(user, "tests")

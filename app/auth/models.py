@@ -8,7 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.types import UTCDateTime
 
-ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer", "expert", "admin")
+# monitor: a metrics scraper's account (Prometheus), which reads /metrics and nothing else.
+ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer", "expert", "monitor",
+         "admin")
 
 
 class User(db.Model):  # type: ignore[name-defined]

@@ -92,3 +92,8 @@ def can_invite_experts(p: Principal) -> bool:
 
 def gives_advice(p: Principal) -> bool:
     return p.has_role("expert")
+
+
+def reads_metrics(p: Principal) -> bool:
+    """/metrics: counts and teams, nothing personal; for the scraper's account and operations."""
+    return p.has_role("monitor")

@@ -50,4 +50,4 @@ def notify_run(interval: float | None, batch: int) -> None:
         # A full batch sent: more may be waiting, no pause.
         return f"{clock.now().isoformat(timespec='seconds')} {_said(result)}", result.sent == batch
 
-    run_rounds(every, deliver, "delivery round failed")
+    run_rounds(every, deliver, "delivery round failed", "notifier")

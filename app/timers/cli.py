@@ -50,4 +50,4 @@ def timers_run(interval: float | None) -> None:
         return (f"{clock.now().isoformat(timespec='seconds')} fired {result.timers} timer(s) on {result.cases} "
                 f"case(s); {result.failed} failed"), False
 
-    run_rounds(every, sweep, "sweep failed")
+    run_rounds(every, sweep, "sweep failed", "timer worker")

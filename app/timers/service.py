@@ -8,6 +8,7 @@ A worker killed mid-batch loses its uncommitted batch as a whole; the next sweep
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select
 
+from app import metrics
 from app.casework import operations
 from app.casework.models import Case
 from app.database import execute
@@ -58,6 +60,8 @@ def tick(now: datetime, batch_size: int = 20) -> TickResult:
     """Fire everything due strictly before ``now``. Commits once per batch."""
     result = TickResult()
     last: tuple[datetime, int] | None = None
+    started = time.perf_counter()
+    counted = (0, 0)
     with clock.frozen_at(now):
         while True:
             batch = _due_batch(now, last, batch_size)
@@ -79,4 +83,14 @@ def tick(now: datetime, batch_size: int = 20) -> TickResult:
                     result.cases += 1
                     result.timers += fired
             db.session.commit()
+            _count(result, counted)
+            counted = (result.timers, result.failed)
+    metrics.SWEEPS.inc()
+    metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
     return result
+
+
+def _count(result: TickResult, counted: tuple[int, int]) -> None:
+    """Timers count once their batch is committed: a batch rolled back fired nothing."""
+    metrics.TIMERS_FIRED.inc(result.timers - counted[0])
+    metrics.TIMERS_FAILED.inc(result.failed - counted[1])
