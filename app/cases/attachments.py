@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import filetype
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from app.auth import policy
 from app.auth.principal import Principal
@@ -170,3 +170,12 @@ def of_case(case_id: int) -> list[Any]:
 def one(case_id: int, attachment_id: int) -> Any:
     return db.session.execute(select(attachments_t).where(attachments_t.c.case_id == case_id,
                                                           attachments_t.c.id == attachment_id)).first()
+
+
+def forget(case_id: int) -> list[Path]:
+    """Retention: the case's evidence rows keep only that evidence was added (kind, size, who, when); the files
+    they name are returned, for the caller to delete once the change is committed."""
+    files = [root() / p for r in of_case(case_id) for p in (r.path, r.thumb_path) if p]
+    db.session.execute(update(attachments_t).where(attachments_t.c.case_id == case_id).values(
+        name="—", note=None, url=None, path=None, thumb_path=None, sha256=None))
+    return files

@@ -73,3 +73,8 @@ def advise(principal: Principal, case_no: str, advice: str | None, visible: Any)
 def of_case(case_id: int) -> list[Any]:
     return list(db.session.execute(select(experts_t).where(experts_t.c.case_id == case_id)
                                    .order_by(experts_t.c.id)).all())
+
+
+def forget(case_id: int) -> None:
+    """Retention: an expert's advice is about the people of the case; who advised and when stay."""
+    db.session.execute(update(experts_t).where(experts_t.c.case_id == case_id).values(advice=None, video_url=None))

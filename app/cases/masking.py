@@ -8,6 +8,7 @@ from typing import Any
 
 from app.auth import policy
 from app.auth.principal import Principal
+from app.casework.models import PSEUDONYM_PREFIX
 from app.routing.gazetteer import gazetteer
 
 # Event data keys that hold what people typed: form values and supervisors' notes.
@@ -31,6 +32,8 @@ class Mask:
         return value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*"
 
     def phone(self, value: str | None) -> str | None:
+        if value and value.startswith(PSEUDONYM_PREFIX):
+            return None  # retention left a pseudonym for counting repeats, not a number to show or call
         if self.personal or not value:
             return value
         digits = value.replace(" ", "").replace("-", "")

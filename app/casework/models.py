@@ -41,6 +41,8 @@ STATUS_MILESTONES: dict[str, tuple[str, bool]] = {
 # A case that leaves the callback for more work (not for an end) was reopened; the latest reopening is kept.
 REOPENED_FROM = "callback"
 STATES = ("open", "claimed", "completed", "cancelled")
+# An anonymised case's reporter phone: a keyed pseudonym, so that repeat complaints still count as before.
+PSEUDONYM_PREFIX = "anon-"
 
 
 class Case(db.Model):  # type: ignore[name-defined]
@@ -106,6 +108,8 @@ class Case(db.Model):  # type: ignore[name-defined]
     error_element: Mapped[str | None] = mapped_column(String(128))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When retention (`flask retention`) rewrote the case without what identifies a person.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CaseEvent(db.Model):  # type: ignore[name-defined]

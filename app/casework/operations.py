@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from app.casework import anonymise as anonymised
 from app.casework import statements as sql
 from app.casework.rows import Claim, milestone_parts
 from app.casework.unit import CaseRef, CaseUnit, Saved
@@ -136,6 +138,41 @@ def repair(case_id: int, stored: dict[str, tuple[int, str]], findings: list[str]
     unit.rederive_items(stored)
     unit.record("case.repaired", f"一致性修复：{len(findings)} 项", {"findings": findings}, actor)
     return unit.save()
+
+
+def anonymise(case_id: int, key: str, rows: Rows, actor: str, now: datetime, why: dict[str, Any]) -> Saved:
+    """Retention: the case, its workflow's data, its work items' forms, its timeline and its outbox rewritten
+    without what identifies a person (casework.anonymise: codes stay, typed text and names go); the figures
+    the reports count (times, outcomes, category, township, team, the reporter's pseudonym) stay."""
+    unit = CaseUnit.load(case_id, now)
+    unit.run.scrub_data(anonymised.kept)
+    case = rows.case
+    unit.set_case_values(
+        reporter_name=None, reporter_phone=anonymised.pseudonym(case.reporter_phone, key), address=None, lat=None,
+        lon=None, description="（已匿名）", channel_details=anonymised.kept(case.channel_details),
+        suggestion=None if case.suggestion is None else {**anonymised.kept(case.suggestion), "evidence": []},
+        identification=anonymised.kept(case.identification), warnings=anonymised.kept(case.warnings or []),
+        anonymised_at=now)
+    unit.rewrite_rows(sql.SCRUB_ITEM, [{"b_id": i.id, "form_data": anonymised.kept(i.form_data or {}),
+                                        "result_data": anonymised.kept(i.result_data)} for i in rows.items])
+    unit.rewrite_rows(sql.SCRUB_EVENT, [{"b_id": e.id, "data": anonymised.kept(e.data or {}),
+                                         "summary": ANONYMOUS_SUMMARIES.get(e.kind, e.summary)} for e in rows.events])
+    unit.rewrite_rows(sql.SCRUB_NOTICE, [{"b_id": n.id, "data": anonymised.kept(n.data or {})} for n in rows.notices])
+    unit.record("case.anonymised", "保存期满，个人信息已匿名", why, actor)
+    return unit.save()
+
+
+# Summaries that quote what a person typed or named (the rest are the step's name and a verb).
+ANONYMOUS_SUMMARIES = {"attachment.added": "添加附件", "case.opened": "受理"}
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A case's stored rows as retention read them (the case row, its items, events and outbox rows)."""
+    case: Any
+    items: list[Any]
+    events: list[Any]
+    notices: list[Any]
 
 
 def park_failed_timer(case_id: int, now: datetime, err: EngineError) -> None:

@@ -108,6 +108,13 @@ def item_change(name: str, p: Param) -> Any:
 
 ITEM_CHANGES = {name: item_change(name, bound) for name in _CHANGES}
 
+# Retention: a case's rows rewritten without what identifies a person (casework.anonymise decides what stays).
+SCRUB_ITEM = update(items_t).where(items_t.c.id == bindparam("b_id")).values(
+    form_data=bindparam("form_data"), result_data=bindparam("result_data"))
+SCRUB_EVENT = update(events_t).where(events_t.c.id == bindparam("b_id")).values(
+    data=bindparam("data"), summary=bindparam("summary"))
+SCRUB_NOTICE = update(outbox_t).where(outbox_t.c.id == bindparam("b_id")).values(data=bindparam("data"))
+
 # A case moved to another version: its open steps take the new names, lanes and forms.
 RESTATE_ITEM = update(items_t).where(_in_case, items_t.c.task_id == bindparam("b_task"), _open).values(
     name=bindparam("name"), lane=bindparam("lane"), process_id=bindparam("process_id"),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.casework import one_statement, outbox
 from app.casework import statements as sql
-from app.casework.models import MILESTONES, OPEN_STATES
+from app.casework.models import ENDED_STATUSES, MILESTONES, OPEN_STATES
 from app.casework.rows import Claim, case_status, item_row, status_milestones
 from app.casework.warm import warm
 from app.database import affected, execute
@@ -90,6 +90,7 @@ class CaseUnit:
         self._carried: Claim | None = None
         self._first_response: datetime | None = None
         self._milestones: dict[str, Any] = {}
+        self._scrubs: list[tuple[Any, list[dict[str, Any]]]] = []
 
     @classmethod
     def load(cls, case_id: int, now: datetime | None = None) -> CaseUnit:
@@ -149,6 +150,12 @@ class CaseUnit:
                 self.change_item("reopen", stored[task][0], "the work item changed meanwhile; check again")
                 self._waiting_before.add(task)
 
+    def rewrite_rows(self, statement: Any, rows: list[dict[str, Any]]) -> None:
+        """Retention: rows of this case's tables written again without what identifies a person
+        (statements.SCRUB_*), in the save's transaction."""
+        if rows:
+            self._scrubs.append((statement, rows))
+
     def set_case_values(self, **values: Any) -> None:
         self._case_values.update(values)
 
@@ -184,7 +191,8 @@ class CaseUnit:
         if self._event is None:
             raise RuntimeError("a change without an audit event")
         plan = self._plan()
-        if db.session.get_bind().dialect.name == "postgresql" and not self._restate and self._parked is None:
+        if db.session.get_bind().dialect.name == "postgresql" and not self._restate and self._parked is None \
+                and not self._scrubs:
             saved = self._save_in_one_statement(plan)
         else:
             saved = self._save_in_steps(plan)
@@ -213,7 +221,8 @@ class CaseUnit:
             "updated_at": self.now, "team_code": team_code,
             "township_code": township if isinstance(township, str) and township in gazetteer().by_code else None,
             "category": category if isinstance(category, str) and category in categories() else None,
-            "closed_at": self.now if snapshot.completed else None,
+            # An ended case saved again (a repair, retention) keeps the day it was closed.
+            "closed_at": self.now if snapshot.completed and self.case.status not in ENDED_STATUSES else None,
             "first_response_at": self._first_response,
             **{column: self._milestones.get(column) for column in sql.MILESTONE_COLUMNS},
             **status_milestones(self.case.status, status, self.now),
@@ -290,6 +299,8 @@ class CaseUnit:
                                            "lane": task.lane, "process_id": task.process_id,
                                            "form_file": task.properties.get("formJsonSchemaFilename"),
                                            "ui_file": task.properties.get("formUiSchemaFilename")})
+        for statement, rows in self._scrubs:
+            execute(statement, rows)
         execute(sql.INSERT_EVENT, self._event_row(data))
         return saved
 

@@ -5,6 +5,7 @@ Everything the rest of the service needs to know about a workflow leaves this mo
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -357,6 +358,14 @@ class CaseRun:
                     task.data[name] = value
                     changed.add(name)
         return sorted(changed)
+
+    def scrub_data(self, scrub: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Retention: every task's data and the workflow's own (the call activities' too) passed through
+        ``scrub``, which returns what may be kept."""
+        for flow in [self.workflow, *self.workflow.subprocesses.values()]:
+            flow.data = scrub(flow.data)
+            for task in flow.tasks.values():
+                task.data = scrub(task.data)
 
     def set_variables(self, task_id: str, values: dict[str, Any]) -> None:
         """Change case data on a waiting task (what later steps inherit), e.g. the handling team."""

@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from app.casework import operations
 from app.casework.models import WorkItem
 from app.engine import clock
 from app.extensions import db
+from app.ops import retention
 from app.ops.backup import BackupError, backup, restore
 from app.ops.check import Checked, Finding, check
 
@@ -95,6 +96,30 @@ def restore_command(path: Path, yes: bool) -> None:
                f"is older than this release, then `flask --app app check`")
 
 
+@click.command("retention")
+@click.option("--older-than", "age", default="3y", show_default=True,
+              help="Anonymise cases that ended longer ago than this (3y, 36m, 1095d).")
+@click.option("--apply", is_flag=True, help="Anonymise; without it, a dry run that only counts and lists.")
+@with_appcontext
+def retention_command(age: str, apply: bool) -> None:
+    """Anonymise ended cases older than --older-than: reporter, address, typed text, evidence files; the figures
+    the reports count stay. A dry run unless --apply; every run is in the audit trail (`users audit`)."""
+    try:
+        done = retention.run(age, clock.now(), apply=apply,
+                             key=str(current_app.config.get("RETENTION_KEY") or current_app.config["SECRET_KEY"]))
+    except retention.BadAge as err:
+        raise click.BadParameter(str(err), param_hint="--older-than") from None
+    click.echo(f"cases ended before {done.cutoff:%Y-%m-%d %H:%M} UTC and not yet anonymised: {done.due}")
+    for case_no in done.first:
+        click.echo(f"  {case_no}")
+    if done.due > len(done.first):
+        click.echo(f"  … and {done.due - len(done.first)} more")
+    if apply:
+        click.echo(f"anonymised {done.anonymised} case(s); {done.files_deleted} evidence file(s) deleted")
+    else:
+        click.echo("dry run: nothing changed (give --apply to anonymise)")
+
+
 def register_ops_cli(app: Flask) -> None:
-    for command in (check_command, backup_command, restore_command):
+    for command in (check_command, backup_command, restore_command, retention_command):
         app.cli.add_command(command)
