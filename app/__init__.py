@@ -40,6 +40,9 @@ def create_app(config: Any = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config or os.environ.get("APP_CONFIG", "config.Config"))
     _secret_key(app)
+    from app.configcheck import check as check_config
+
+    check_config(app.config, production=bool(app.config.get("REQUIRE_SECRET_KEY")))
     from app.database import begin_request, configure_engine, engine_options
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
