@@ -69,7 +69,10 @@ def test_retention_dry_run_then_anonymise(app, clients, sql):
     for key in ("opened", "closed_in_period", "completion_rate", "satisfaction_rate", "categories", "townships"):
         assert report_after.get(key) == report_before.get(key), key
     shown = clients("supervisor").get(f"/cases/{old}").json()
-    assert shown["reporter"] in ({"name": None, "phone": None}, None) or shown["reporter"]["phone"] is None
+    assert shown["reporter"]["name"] is None and shown["reporter"]["phone"] is None
+    assert shown["description"] == "（已匿名）"
+    timeline = clients("supervisor").get(f"/cases/{old}/events").json()["items"]
+    assert timeline[-1]["kind"] == "case.anonymised" and "当场协调" not in json.dumps(timeline, ensure_ascii=False)
 
 
 def test_retention_refuses_a_bad_age(app):
