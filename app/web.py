@@ -94,6 +94,9 @@ def person(username: str | None) -> str:
     """A person's name for a page (pages show names, not usernames); all names are read once per request."""
     if not username:
         return ""
+    operations = {"check --repair": _("the consistency check"), "retention": _("data retention")}
+    if username in operations:
+        return str(operations[username])  # the service's own commands, not a person
     if "person_names" not in g:
         g.person_names = dict(db.session.execute(select(User.username, User.display_name)).all())
     name: str = g.person_names.get(username) or username

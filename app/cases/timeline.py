@@ -67,4 +67,8 @@ def text(event: dict[str, Any], steps: dict[str, str], person: Callable[[str | N
         return str(_("The expert recorded their advice"))
     if kind == "case.migrated":
         return str(_("Moved to process version %(key)s", key=str(data.get("to") or "")[:12]))
+    if kind == "case.repaired":
+        return str(_("Repaired from the workflow state: %(n)s finding(s)", n=len(data.get("findings") or [])))
+    if kind == "case.anonymised":
+        return str(_("Kept past its retention period: the personal data was anonymised"))
     return str(event.get("summary") or kind)
