@@ -1,6 +1,7 @@
 """`flask demo replay`: generate the cases, drive them through the service, and write the figures expected."""
 from __future__ import annotations
 
+import gc
 import json
 import time
 from dataclasses import dataclass
@@ -46,9 +47,18 @@ def replay(processes_dir: str, *, cases: int, days: int, seed: int, end: datetim
     start = end - timedelta(days=days)
     plans = generate(cases, days, seed, start)
     started = time.perf_counter()
-    with tqdm(total=len(plans), unit="case", desc="replay", disable=None if progress else True) as bar:
-        driver = Driver(plans, people, start, end, seed, progress=bar.update)
-        log = driver.run()
+    # A batch job: the plans and the log live to the end, so the collector is told not to walk them again and
+    # again (freeze), and to collect the young objects less often (a year's replay spent 7 % of its time there).
+    gc.freeze()
+    threshold = gc.get_threshold()
+    gc.set_threshold(20_000, 20, 20)
+    try:
+        with tqdm(total=len(plans), unit="case", desc="replay", disable=None if progress else True) as bar:
+            driver = Driver(plans, people, start, end, seed, progress=bar.update)
+            log = driver.run()
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
     seconds = time.perf_counter() - started
     truth = None
     if truth_path is not None:
