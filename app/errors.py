@@ -1,6 +1,7 @@
 """Errors in the contract's shape: {"error": {"code", "message", "fields"}}."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -133,8 +134,9 @@ def register_error_handlers(app: Any) -> None:
 
         try:
             db.session.rollback()
-        except Exception:  # the connection is gone: nothing to roll back
-            db.session.remove()
+        except Exception:  # the connection is gone: nothing to roll back, the session is only forgotten
+            with contextlib.suppress(Exception):
+                db.session.remove()
         if wants_json():
             if request.path.startswith("/open311/"):
                 resp = open311_errors(503, [DATABASE_DOWN], request.path.endswith(".xml"))
