@@ -11,7 +11,8 @@ def make_app(url: str, **settings: Any) -> Any:
     from app import create_app
     from config import Config
 
-    bench_config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, **settings})
+    bench_config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "REQUEST_LOG": False,
+                                                   **settings})
     return create_app(bench_config)
 
 

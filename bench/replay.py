@@ -76,6 +76,7 @@ def main() -> None:
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+        REQUEST_LOG = False  # the benchmark's own requests are not an operator's log
 
     app = create_app(BenchConfig)
     end = datetime.fromisoformat(args.end)

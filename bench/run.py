@@ -79,7 +79,8 @@ class Server:
 
     def __init__(self, url: str, threads: int) -> None:
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO)}
+        # No request log: stderr is a pipe read only if the server fails to start, and a full pipe would stall it.
+        env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO), "REQUEST_LOG": "0"}
         self.proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--workers", "1", "--threads", str(threads), "--bind",
              f"127.0.0.1:{self.port}", "--log-level", "warning", "app:create_app()"],

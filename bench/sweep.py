@@ -39,6 +39,7 @@ def build(url: str, waiting: int, due: int) -> object:
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url
+        REQUEST_LOG = False  # the benchmark's own requests are not an operator's log
 
     app = create_app(BenchConfig)
     cases_t, items_t = Case.__table__, WorkItem.__table__
