@@ -14,6 +14,8 @@ from app.errors import ApiError, Invalid
 
 MAX_DEPTH = 32
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
 
 
 class DuplicateKey(ValueError):
@@ -71,8 +73,21 @@ def _problems(value: Any) -> tuple[int, dict[str, list[str]]]:
     return deepest, fields
 
 
+def _nested_too_deeply(raw: bytes) -> bool:
+    """Counted on the text, outside its strings, before parsing: the parser would otherwise recurse to Python's
+    limit, where a finaliser that the garbage collector runs at that depth fails in its turn."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b"", raw)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > MAX_DEPTH + 1:  # never stricter than the parsed value's own check (_problems)
+            return True
+    return False
+
+
 def strict_loads(raw: str | bytes) -> Any:
     """Parse a request body; ApiError 400 for what is not well-formed JSON, 422 for text that is not storable."""
+    if _nested_too_deeply(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw):
+        raise ApiError(400, f"the request body is nested too deeply (at most {MAX_DEPTH} levels)")
     try:
         value = json.loads(raw, object_pairs_hook=_no_duplicates, parse_constant=_no_constants, parse_float=_finite)
     except NotFinite as err:
