@@ -91,10 +91,11 @@ def begin_request(endpoint: str | None, method: str) -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def end_request(_error: BaseException | None) -> None:
-    """After a request, before Flask-SQLAlchemy's own teardown: the session ends here, and a database that went
-    away meanwhile (its ROLLBACK fails on a dead connection) does not turn an answer already made into a 500.
-    SQLAlchemy has invalidated the dead connection by then; the second remove only forgets the session."""
+def release_session(_error: BaseException | None = None) -> None:
+    """The request's session ends, whatever became of its database: a ROLLBACK that fails on a dead connection
+    does not turn an answer into a 500. SQLAlchemy has invalidated the dead connection by then; the second remove
+    only forgets the session. Run after every request (before Flask-SQLAlchemy's own teardown) and by the
+    outage's error handler."""
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from app.extensions import db

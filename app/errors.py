@@ -1,7 +1,6 @@
 """Errors in the contract's shape: {"error": {"code", "message", "fields"}}."""
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
@@ -130,13 +129,9 @@ def register_error_handlers(app: Any) -> None:
         # caller can retry, never a 500. SQLAlchemy invalidates the pool on a disconnect, so the first request
         # after the database returns gets a fresh connection.
         log.warning("database unavailable: %s", str(err).splitlines()[0][:300])
-        from app.extensions import db
+        from app.database import release_session
 
-        try:
-            db.session.rollback()
-        except Exception:  # the connection is gone: nothing to roll back, the session is only forgotten
-            with contextlib.suppress(Exception):
-                db.session.remove()
+        release_session()  # the page's layout, if it reads anything, starts from a fresh session
         if wants_json():
             if request.path.startswith("/open311/"):
                 resp = open311_errors(503, [DATABASE_DOWN], request.path.endswith(".xml"))

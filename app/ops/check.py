@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.casework.models import ENDED_STATUSES, OPEN_STATES, Case, CaseEvent, WorkItem
 from app.casework.rows import case_status
@@ -38,7 +38,6 @@ class Finding:
 @dataclass
 class Checked:
     cases: int = 0
-    findings: int = 0
 
 
 def check(*, case_no: str | None = None, batch: int = 500, checked: Checked | None = None) -> Iterator[Finding]:
@@ -61,9 +60,7 @@ def check(*, case_no: str | None = None, batch: int = 500, checked: Checked | No
         statuses = _last_statuses(ids)
         for row in rows:
             tally.cases += 1
-            for finding in _case_findings(row, open_items.get(row.id, []), statuses.get(row.id, _NO_EVENT)):
-                tally.findings += 1
-                yield finding
+            yield from _case_findings(row, open_items.get(row.id, []), statuses.get(row.id, _NO_EVENT))
 
 
 def _foreign_items(case_no: str | None) -> Iterator[Finding]:
@@ -143,6 +140,3 @@ def _case_findings(row: Any, open_items: list[Any], last_status: str | None) -> 
 def _at(value: Any) -> str:
     return value.isoformat(timespec="seconds") if value is not None else "none"
 
-
-def count_cases() -> int:
-    return int(db.session.execute(select(func.count()).select_from(cases_t)).scalar_one())
