@@ -75,17 +75,19 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with one worker (threads for the concurrent clients), as a separate process."""
+    """gunicorn (one worker unless told; threads for the concurrent clients) as a separate process. ``warm``: each
+    worker loads the identification's model before it takes requests (app/serving.py), as in production."""
 
-    def __init__(self, url: str, threads: int) -> None:
+    def __init__(self, url: str, threads: int, workers: int = 1, warm: bool = False) -> None:
         self.port = free_port()
         # No request log: stderr is a pipe read only if the server fails to start, and a full pipe would stall it.
         env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO), "REQUEST_LOG": "0"}
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", "1", "--threads", str(threads), "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "warning", "app:create_app()"],
+            [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads), "--bind",
+             f"127.0.0.1:{self.port}", "--log-level", "warning", *(["-c", "python:app.serving"] if warm else []),
+             "app:create_app()"],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 30 + 30 * warm
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as resp:

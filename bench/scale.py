@@ -26,32 +26,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from client import Connection  # noqa: E402
-from run import VENV_BIN, drive, free_port, prepare  # noqa: E402
-
-
-class Web:
-    def __init__(self, url: str, workers: int) -> None:
-        self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(REPO), "REQUEST_LOG": "0"}
-        self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--threads", "4", "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "warning", "-c", "python:app.serving", "app:create_app()"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{self.port}"
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{self.base}/readyz", timeout=5) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
+from run import VENV_BIN, Server, drive, prepare  # noqa: E402
 
 
 def backlog(base: str, token: str, n: int) -> float:
@@ -98,9 +73,9 @@ def layout(url: str, web_workers: int, timer_workers: int, args: argparse.Namesp
     print(f"== {web_workers} web + {timer_workers} timer workers", flush=True)
     tokens_path = prepare(url, work)
     tokens = json.loads(tokens_path.read_text())
-    web = Web(url, web_workers)
+    web = Server(url, 4, workers=web_workers, warm=True)
     try:
-        driven = drive(web, tokens_path, args.lifecycles, 8, 0, work)  # type: ignore[arg-type]
+        driven = drive(web, tokens_path, args.lifecycles, 8, 0, work)
         opened = backlog(web.base, tokens["intake"], args.backlog)
     finally:
         web.stop()
