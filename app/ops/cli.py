@@ -18,8 +18,6 @@ from app.ops import retention
 from app.ops.backup import BackupError, backup, restore
 from app.ops.check import Checked, Finding, check
 
-UNREPAIRABLE_CASE = frozenset({"parked", "unreadable", "foreign_item"})
-
 
 @click.command("check")
 @click.option("--repair", is_flag=True, help="Write again what the workflow state implies (status, timer index, "
@@ -50,7 +48,7 @@ def _repair(findings: list[Finding]) -> int:
     remaining = 0
     items_t = WorkItem.__table__
     for case_id, found in by_case.items():
-        if any(f.kind in UNREPAIRABLE_CASE for f in found) or not all(f.repairable for f in found):
+        if not all(f.repairable for f in found):  # a parked timer, say, waits for a person: the case is left as is
             remaining += len(found)
             continue
         stored = {r.task_id: (r.id, r.state) for r in db.session.execute(
@@ -64,8 +62,6 @@ def _repair(findings: list[Finding]) -> int:
         remaining += len(left)
         click.echo(f"{found[0].case_no}  repaired ({len(found)} finding(s))")
     return remaining
-
-
 
 
 @click.command("backup")
