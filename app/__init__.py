@@ -95,10 +95,11 @@ def create_app(config: Any = None) -> Flask:
     from app.timers.views import bp as supervisor_pages
     from app.web import init_web
 
+    # First: its clock and request id cover answers that other hooks give early (a throttled sign-in's 429).
+    init_monitoring(app)
     init_security(app)
     init_web(app)
     init_audit(app)
-    init_monitoring(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp,
                       public_blp, notifications_blp, experts_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
@@ -120,15 +121,15 @@ def create_app(config: Any = None) -> Flask:
     app.teardown_request(release_session)
 
     @app.before_request
-    def _start_clock() -> None:
-        g.started = time.perf_counter()
+    def _transaction_mode() -> None:
         begin_request(request.endpoint, request.method)
 
     @app.after_request
     def _server_timing(response: Response) -> Response:
         # The service's own time per request, for browsers' dev tools and the benchmark.
-        if "started" in g and app.config.get("SERVER_TIMING"):
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
+        # The request's clock is the monitoring's (app/ops/monitoring.py), started before any other hook.
+        if "request_started" in g and app.config.get("SERVER_TIMING"):
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.request_started) * 1000:.2f}"
         # Answers carry personal data: no shared or browser cache keeps them (static assets excepted).
         if request.endpoint not in ("static", "vendor.asset"):
             response.headers["Cache-Control"] = "no-store"
