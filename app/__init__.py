@@ -82,6 +82,8 @@ def create_app(config: Any = None) -> Flask:
     from app.open311.views import bp as open311_door
     from app.ops.monitoring import bp as monitoring
     from app.ops.monitoring import init_monitoring
+    from app.people.api import blp as people_blp
+    from app.people.views import bp as admin_pages
     from app.public.api import blp as public_blp
     from app.public.views import bp as public_pages
     from app.reports.api import blp as reports_blp
@@ -101,14 +103,14 @@ def create_app(config: Any = None) -> Flask:
     init_web(app)
     init_audit(app)
     for blueprint in (cases_blp, tasks_blp, teams_blp, suggestions_blp, processes_blp, escalations_blp, reports_blp,
-                      public_blp, notifications_blp, experts_blp):
+                      public_blp, notifications_blp, experts_blp, people_blp):
         # Bearer-token clients carry no cookie to forge; session use of the API is checked in auth.request.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     from app.vendor import bp as vendor_assets
 
     for page in (auth_pages, task_pages, case_pages, intake_page, supervisor_pages, designer_pages, report_pages,
-                 public_pages, evidence_pages, health_checks, monitoring, vendor_assets):
+                 public_pages, evidence_pages, admin_pages, health_checks, monitoring, vendor_assets):
         app.register_blueprint(page)
     # The evidence upload checks its CSRF token itself, once its own size limit is set (app/cases/evidence_page.py).
     csrf.exempt("app.cases.evidence_page.upload")

@@ -154,6 +154,31 @@ def demo_replay(cases: int, days: int, seed: int, end: str | None, truth: str | 
         click.echo(f"expected figures written to {truth}")
 
 
+@demo_cli.command("roster")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--members", default=1400, show_default=True, type=click.IntRange(1, 20_000))
+@click.option("--bad", default=0, show_default=True, type=click.IntRange(0, 1000),
+              help="Rows with a problem each (unknown team, duplicate user name, bad phone, unknown qualification).")
+@click.option("--seed", default=2026, show_default=True, type=int)
+def demo_roster(path: str, members: int, bad: int, seed: int) -> None:
+    """Write a generated roster of the township and specialised teams to PATH (.xlsx or .csv) for /admin's import."""
+    from pathlib import Path
+
+    from app.demo.rosters import generate
+    from app.routing.models import Team
+
+    teams = list(db.session.execute(select(Team.code).where(Team.kind.in_(("township", "specialised")),
+                                                              Team.active.is_(True)).order_by(Team.kind.desc(),
+                                                                                              Team.code)).scalars())
+    if not teams:
+        raise click.ClickException("no teams yet: run `flask --app app demo load` first")
+    roster = generate(teams[:87], members, bad, seed)
+    target = Path(path)
+    target.write_bytes(roster.xlsx_bytes() if target.suffix.lower() == ".xlsx" else roster.csv_bytes())
+    click.echo(f"{members} members of {min(len(teams), 87)} teams written to {path}"
+               + (f"; bad rows: {', '.join(str(r) for r, _c in roster.expected)}" if bad else ""))
+
+
 processes_cli = AppGroup("processes", help="Process versions.")
 
 

@@ -49,8 +49,8 @@ class Conflict(ApiError):
 
 
 class Forbidden(ApiError):
-    def __init__(self, message: str = "you are not allowed to do this") -> None:
-        super().__init__(403, message)
+    def __init__(self, message: str = "you are not allowed to do this", code: str | None = None) -> None:
+        super().__init__(403, message, code=code)
 
 
 class Invalid(ApiError):

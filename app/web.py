@@ -79,6 +79,24 @@ def role_names() -> dict[str, str]:
             "admin": _("admin")}
 
 
+def qualification_names() -> dict[str, str]:
+    return {"social_worker": _("social worker"), "counsellor": _("counsellor"),
+            "labour_coordinator": _("labour-relations coordinator"), "mediator": _("people's mediator")}
+
+
+def team_kind_names() -> dict[str, str]:
+    return {"township": _("township team"), "specialised": _("specialised team"), "department": _("department"),
+            "dispatch": _("dispatch centre"), "court": _("court"), "callback": _("callback centre"),
+            "supervision": _("supervision centre")}
+
+
+def load_label(held: Any) -> str:
+    """What a picker shows beside a name: the steps the person holds now, and how many are overdue."""
+    if held is None or not held.open:
+        return str(_(" (free)"))
+    return str(_(" (%(n)d held, %(late)d overdue)", n=held.open, late=held.overdue))
+
+
 def status_names() -> dict[str, str]:
     return {"open": _("awaiting routing"), "in_progress": _("being handled"), "mediation": _("in mediation"),
             "judicial_confirmation": _("judicial confirmation"), "callback": _("callback"), "closed": _("closed"),
@@ -125,12 +143,14 @@ def init_web(app: Flask) -> None:
         principal = session_principal()
         return {"when": when, "iso": local_iso, "current_locale": str(get_locale()), "principal": principal,
                 "role_names": role_names(), "team_names": team_names(principal), "status_names": status_names(),
+                "qualification_names": qualification_names(), "team_kind_names": team_kind_names(),
                 "channel_names": channel_names(), "person": person,
                 "decided_labels": identification.decided_labels(), "decided_value": identification.decided_value}
 
     # A global, not a context variable: the form-field macros are imported without the page's context.
     app.jinja_env.globals["how_long"] = lambda seconds: format_timedelta(timedelta(seconds=seconds or 0),
                                                                           threshold=1.5, add_direction=False)
+    app.jinja_env.globals["load_label"] = load_label
     app.jinja_env.globals["local_now"] = lambda fmt="yyyy-MM-dd HH:mm": format_datetime(clock.now(), fmt)
 
     @app.template_filter("localtime")

@@ -117,7 +117,11 @@ def _test_users_and_tokens() -> dict[str, str]:
     from app.extensions import db
 
     out: dict[str, str] = {}
-    create_user("gaozhao2", ["caseworker"], ["ms-xiuzhou-gaozhao"], display_name="高照街道民声服务队 孙丽")
+    from app.demo.loader import DEMO_PASSWORD
+
+    # 孙丽 works in 李强's team and is no people's mediator (the qualification tests sign in as her).
+    create_user("gaozhao2", ["caseworker"], ["ms-xiuzhou-gaozhao"], display_name="高照街道民声服务队 孙丽",
+                password=DEMO_PASSWORD)
     create_user("designer_only", ["designer"], [])
     create_user("prometheus", ["monitor"], [], display_name="监控采集")
     for name in [d.username for d in DEMO_USERS] + ["gaozhao2", "designer_only", "prometheus"]:

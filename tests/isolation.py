@@ -1,5 +1,5 @@
 """Each test starts from the database the session set up: no cases, and the reference tables (places, teams,
-process versions, users, their teams, tokens, sessions, the sign-in trail) exactly as they were.
+process versions, users, their teams, qualifications and duty, tokens, sessions, the sign-in trail) exactly as they were.
 
 The baseline is read once after set-up. After every test the case tables are emptied and each reference
 table whose content differs from its baseline (a cheap fingerprint of its rows) is put back row for row —
@@ -16,10 +16,10 @@ from app.extensions import db
 
 CASE_TABLES = ("case_experts", "attachments", "outbox", "case_events", "work_items", "cases")
 # Parents before children; a restored table takes its children along.
-REFERENCE_TABLES = ("townships", "teams", "process_versions", "users", "team_memberships", "api_tokens",
-                    "web_sessions", "auth_events")
-CHILDREN = {"townships": ("teams",), "teams": ("team_memberships",),
-            "users": ("team_memberships", "api_tokens", "web_sessions")}
+REFERENCE_TABLES = ("townships", "teams", "process_versions", "users", "team_memberships", "qualifications",
+                    "duty_shifts", "api_tokens", "web_sessions", "auth_events")
+CHILDREN = {"townships": ("teams",), "teams": ("team_memberships", "duty_shifts"),
+            "users": ("team_memberships", "qualifications", "duty_shifts", "api_tokens", "web_sessions")}
 # Compared by what changes: a version's files never do.
 SKIP_IN_FINGERPRINT = {"process_versions": {"files"}}
 

@@ -36,6 +36,13 @@ def record(kind: str, *, username: str | None = None, user_id: int | None = None
     _insert_here(_row(kind, username, user_id, token_id, detail))
 
 
+def record_many(events: list[tuple[str, str, str]]) -> None:
+    """(kind, username, detail) events in one statement, part of the caller's transaction (a roster import)."""
+    if events:
+        db.session.execute(insert(events_t), [_row(kind, username, None, None, detail)
+                                              for kind, username, detail in events])
+
+
 def _insert_here(row: dict[str, Any]) -> None:
     db.session.execute(insert(events_t).values(**row))
 

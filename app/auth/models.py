@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -11,6 +11,9 @@ from app.types import UTCDateTime
 # monitor: a metrics scraper's account (Prometheus), which reads /metrics and nothing else.
 ROLES = ("intake", "dispatcher", "caseworker", "court", "callback", "supervisor", "designer", "expert", "monitor",
          "admin")
+# 三师一员: the qualifications a step may require of whoever decides it (a user task's `qualification`
+# property); a people's mediator holds a certificate whose number goes on the agreements they record.
+QUALIFICATIONS = ("social_worker", "counsellor", "labour_coordinator", "mediator")
 
 
 class User(db.Model):  # type: ignore[name-defined]
@@ -27,6 +30,11 @@ class User(db.Model):  # type: ignore[name-defined]
     # go stale at once in every process.
     auth_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    # Set by an administrator's password reset: the next sign-in leads to the password page and nowhere else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Deactivated rather than deleted: the timelines keep the name of whoever acted.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def role_list(self) -> list[str]:
@@ -38,6 +46,16 @@ class Membership(db.Model):  # type: ignore[name-defined]
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     team_code: Mapped[str] = mapped_column(ForeignKey("teams.code"), primary_key=True, index=True)
+    # A team leader keeps the team's duty rota and sees its members' load.
+    is_leader: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Qualification(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "qualifications"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    certificate_no: Mapped[str | None] = mapped_column(String(64))
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined]

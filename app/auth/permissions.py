@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, g
+from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.principal import Principal
@@ -20,6 +20,7 @@ from app.web import session_principal
 Rule = Callable[[Principal], bool]
 View = TypeVar("View", bound=Callable[..., Any])
 PUBLIC = "public"
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout"})
 # Routes registered by libraries, open to anyone: the API document and static files.
 LIBRARY_ENDPOINTS = frozenset({"static", "api-docs.openapi_json", "api-docs.openapi_redoc",
                                "api-docs.openapi_swagger_ui", "api-docs.openapi_rapidoc"})
@@ -40,6 +41,9 @@ def api(rule: Rule, conceal: Callable[..., None] | None = None) -> Callable[[Vie
             principal = current_principal()
             if principal is None:
                 raise ApiError(401, "sign in or send 'Authorization: Bearer <token>'")
+            if principal.must_change_password and "Authorization" not in request.headers:
+                raise ApiError(403, "change your password first (an administrator reset it)",
+                               code="password_change_required")
             if not rule(principal):
                 if conceal is not None:
                     conceal(principal, **kwargs)
@@ -58,6 +62,9 @@ def page(rule: Rule) -> Callable[[View], View]:
             principal = session_principal()
             if principal is None:
                 return login_manager.unauthorized()
+            if principal.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+                # An administrator reset the password: the temporary one opens the password page and nothing else.
+                return redirect(url_for("auth.change_password"))
             if not rule(principal):
                 abort(403, _("Your role may not open this page."))
             g.principal = principal

@@ -48,9 +48,16 @@ def can_work_on(p: Principal, team_code: str | None) -> bool:
 RESERVED_LANE_ROLES = ("court",)
 
 
-def can_decide(p: Principal, lane_role: str | None, team_code: str | None) -> bool:
-    """May complete (or be handed) a step of this lane and team."""
-    if not can_work_on(p, team_code):
+def holds(p: Principal, qualification: str | None) -> bool:
+    """Holds the qualification a step requires (its diagram's `qualification` property). Nobody's role stands in
+    for it, an admin's or a supervisor's included: an agreement recorded by someone who is not a people's
+    mediator would not stand."""
+    return qualification is None or qualification in p.qualifications
+
+
+def can_decide(p: Principal, lane_role: str | None, team_code: str | None, qualification: str | None = None) -> bool:
+    """May claim, complete (or be handed) a step of this lane and team that requires this qualification."""
+    if not can_work_on(p, team_code) or not holds(p, qualification):
         return False
     if lane_role in RESERVED_LANE_ROLES:
         return p.has_role(lane_role)
@@ -92,6 +99,26 @@ def can_invite_experts(p: Principal) -> bool:
 
 def gives_advice(p: Principal) -> bool:
     return p.has_role("expert")
+
+
+def administers_people(p: Principal) -> bool:
+    """Create, change, import and deactivate users; reset passwords; every team's members and duty."""
+    return "admin" in p.roles
+
+
+def leads_a_team(p: Principal) -> bool:
+    """The administration pages, for a team leader: their own teams' members, duty and load."""
+    return bool(p.leads) or administers_people(p)
+
+
+def manages_team(p: Principal, team_code: str) -> bool:
+    """Keeps this team's duty rota and sees its members' load: an admin, or the team's own leader."""
+    return administers_people(p) or team_code in p.leads
+
+
+def sees_team_members(p: Principal) -> bool:
+    """A team's members and who is on duty (which teams: members see their own, supervisors every team)."""
+    return is_staff(p) or bool(p.leads)
 
 
 def reads_metrics(p: Principal) -> bool:

@@ -12,6 +12,9 @@ class Principal:
     display_name: str
     roles: frozenset[str]
     teams: frozenset[str]
+    qualifications: frozenset[str] = frozenset()
+    leads: frozenset[str] = frozenset()  # the teams this user leads
+    must_change_password: bool = False
 
     def has_role(self, *roles: str) -> bool:
         # An admin has every other role's rights (operations support); the audit log records who acted.

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from sqlalchemy import select, update
 
 from app.auth import audit
 from app.auth.audit import real_now
-from app.auth.models import ROLES, Membership, User, WebSession
+from app.auth.models import QUALIFICATIONS, ROLES, Membership, Qualification, User, WebSession
 from app.auth.passwords import check_password, check_policy, hash_password
 from app.auth.principal import Principal
 from app.engine import clock
@@ -36,6 +37,7 @@ def set_password(user: User, password: str, *, actor: str | None = None) -> None
     check_policy(password, user.username, user.display_name)
     user.password_hash = hash_password(password)
     user.password_changed_at = real_now()
+    user.must_change_password = False
     _bump(user)
     db.session.flush()
     end_sessions(user.id)
@@ -43,8 +45,10 @@ def set_password(user: User, password: str, *, actor: str | None = None) -> None
 
 
 def create_user(username: str, roles: list[str], teams: list[str], *, password: str | None = None,
-                display_name: str | None = None) -> User:
-    """Create a user, or bring an existing one's roles and teams up to date (idempotent)."""
+                display_name: str | None = None, qualifications: dict[str, str | None] | None = None,
+                leads: list[str] | None = None, phone: str | None = None) -> User:
+    """Create a user, or bring an existing one's roles, teams and qualifications up to date (idempotent).
+    ``qualifications``: code → certificate number (or None); ``leads``: teams of ``teams`` they lead."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise Invalid(f"unknown role {', '.join(unknown)}; roles are {', '.join(ROLES)}",
@@ -82,8 +86,43 @@ def create_user(username: str, roles: list[str], teams: list[str], *, password: 
         db.session.add(Membership(user_id=user.id, team_code=team))
     if added:
         _bump(user)
+    if qualifications:
+        add_qualifications(user, qualifications)
+    if leads:
+        db.session.flush()
+        for membership in db.session.execute(select(Membership).where(
+                Membership.user_id == user.id, Membership.team_code.in_(leads))).scalars():
+            if not membership.is_leader:
+                membership.is_leader = True
+                _bump(user)
+    if phone and not user.phone:
+        user.phone = phone
     db.session.flush()
     return user
+
+
+def add_qualifications(user: User, qualifications: dict[str, str | None]) -> None:
+    unknown = [q for q in qualifications if q not in QUALIFICATIONS]
+    if unknown:
+        raise Invalid(f"unknown qualification {', '.join(unknown)}",
+                      {"qualifications": [f"must be one of {', '.join(QUALIFICATIONS)}"]})
+    held = {q.code: q for q in db.session.execute(select(Qualification).where(Qualification.user_id == user.id))
+            .scalars()}
+    for code, certificate in qualifications.items():
+        if code not in held:
+            db.session.add(Qualification(user_id=user.id, code=code, certificate_no=certificate))
+            _bump(user)
+        elif certificate and held[code].certificate_no != certificate:
+            held[code].certificate_no = certificate
+
+
+def credential(principal: Principal, qualification: str | None) -> dict[str, Any] | None:
+    """The qualification a step required, as this person holds it: what goes on the record they sign."""
+    if qualification is None:
+        return None
+    certificate = db.session.execute(select(Qualification.certificate_no).where(
+        Qualification.user_id == principal.user_id, Qualification.code == qualification)).scalar()
+    return {"qualification": qualification, "name": principal.display_name, "certificate_no": certificate}
 
 
 class _PrincipalCache:
@@ -115,9 +154,13 @@ def principal_for(user_id: int) -> Principal | None:
     user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None
-    teams = db.session.execute(select(Membership.team_code).where(Membership.user_id == user_id)).scalars()
+    teams = db.session.execute(select(Membership.team_code, Membership.is_leader)
+                               .where(Membership.user_id == user_id)).all()
+    held = db.session.execute(select(Qualification.code).where(Qualification.user_id == user_id)).scalars()
     return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
-                     roles=frozenset(user.role_list), teams=frozenset(teams))
+                     roles=frozenset(user.role_list), teams=frozenset(t.team_code for t in teams),
+                     qualifications=frozenset(held), leads=frozenset(t.team_code for t in teams if t.is_leader),
+                     must_change_password=bool(user.must_change_password))
 
 
 principals = _PrincipalCache()

@@ -86,6 +86,9 @@ def login() -> str | BaseResponse:
         if user is not None and principal is not None:
             _sign_in(user, principal)
             _clear_account_count()
+            if principal.must_change_password:
+                flash(_("An administrator reset your password. Choose your own before you go on."), "info")
+                return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")))
         audit.later("login.failed", username=name[:64], user_id=user.id if user is not None else None,
                     detail="unknown user" if user is None else ("inactive" if good else "wrong password"))

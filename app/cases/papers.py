@@ -41,13 +41,16 @@ class Paper:
     case_no: str
     description: str
     team_name: str
-    mediator: str | None
+    mediator: str | None  # the username of who recorded the agreement
     agreed_at: datetime
     summary: str
     amount: float | None
     parties: list[Party] = field(default_factory=list)
     court_name: str | None = None
     masked: bool = False
+    # The people's mediator as they held the qualification when they recorded it (name, certificate number).
+    mediator_name: str | None = None
+    mediator_certificate: str | None = None
 
 
 def _party(raw: dict[str, Any], mask: Mask, in_full: bool) -> Party:
@@ -85,11 +88,13 @@ def paper(principal: Principal, case_no: str, kind: str, visible: Any) -> Paper:
             .where(items_t.c.case_id == case.id, items_t.c.milestone == "judicial")
             .order_by(items_t.c.id.desc())).scalar()
     amount = data.get("amount")
+    signed: dict[str, Any] = data["qualified_by"] if isinstance(data.get("qualified_by"), dict) else {}
     return Paper(kind, case.case_no, case.description if in_full else "", mediation.team_name or "",
                  mediation.completed_by, mediation.completed_at, str(data.get("agreement_summary") or ""),
                  float(amount) if isinstance(amount, int | float) else None,
                  [_party(p, mask, in_full) for p in data.get("parties") or [] if isinstance(p, dict)],
-                 court, masked=not in_full)
+                 court, masked=not in_full, mediator_name=signed.get("name"),
+                 mediator_certificate=signed.get("certificate_no"))
 
 
 def agreement_reached(case_no: str) -> bool:

@@ -46,6 +46,7 @@ def work_item(row: Any, now: datetime | None = None) -> dict[str, Any]:
         "completed_by": row.completed_by,
         "round": getattr(row, "round", None) or 1,
         "reminder": getattr(row, "reminder", None) if open_ else None,
+        "qualification": getattr(row, "qualification", None),
     }
 
 

@@ -113,6 +113,9 @@ class WorkItemReadSchema(OpenSchema):
     round = fields.Integer(metadata={"description": "1, or 2 and up when the step comes again (reopened, returned)"})
     reminder = fields.Nested(ReminderSchema, allow_none=True,
                              metadata={"description": "a supervisor's reminder, shown until the step is done"})
+    qualification = fields.String(allow_none=True, metadata={
+        "description": "the qualification whoever claims or completes the step must hold (social_worker, "
+                       "counsellor, labour_coordinator, mediator), from the diagram; null when none"})
 
 
 class NextItemSchema(OpenSchema):

@@ -182,6 +182,8 @@ class WorkItem(db.Model):  # type: ignore[name-defined]
     # of the field it names: the reports count callbacks, mediations and decisions per period from these.
     milestone: Mapped[str | None] = mapped_column(String(64))
     milestone_value: Mapped[str | None] = mapped_column(String(64))
+    # The step's `qualification` property (diagram data): only a holder may claim, be handed or decide it.
+    qualification: Mapped[str | None] = mapped_column(String(32))
 
 
 def is_open() -> Any:

@@ -62,22 +62,27 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
 
 
 def complete(unit: CaseUnit, item: Any, data: dict[str, Any], actor: str, *, keeps_case: bool = False,
-             case_values: dict[str, Any] | None = None, clears: list[str] | None = None) -> Saved:
-    """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs.
-    ``case_values``: columns of the case the step decided beside its workflow (the identification)."""
+             case_values: dict[str, Any] | None = None, clears: list[str] | None = None,
+             qualifications: frozenset[str] = frozenset(), credential: dict[str, Any] | None = None) -> Saved:
+    """``keeps_case``: the actor is a member of the step's team, so its next step of the team is theirs (if
+    it needs a qualification, one of ``qualifications``). ``case_values``: columns of the case the step decided
+    beside its workflow (the identification). ``credential``: the qualification the step required, as the
+    actor holds it (their name and certificate number go on the record, e.g. a mediation agreement)."""
     value = _milestones(unit, item, data)
+    kept = {**data, "qualified_by": credential} if credential else data
     unit.change_item("complete", item.id, "someone else completed this work item a moment ago",
                      finishes=item.task_id, assignee=item.assignee or actor, completed_at=unit.now,
-                     completed_by=actor, result_data=data, milestone_value=value)
+                     completed_by=actor, result_data=kept, milestone_value=value)
     with engine_refusals():
         # ``clears``: the form's fields left empty that must not keep an earlier round's value in the case.
         unit.run.complete(item.task_id, {**dict.fromkeys(clears or []), **data})
     if keeps_case:
-        unit.carry_claim(Claim(item.team_code, item.lane, actor))
+        unit.carry_claim(Claim(item.team_code, item.lane, actor, qualifications))
     if case_values:
         unit.set_case_values(**case_values)
     unit.record("task.completed", f"完成：{item.name}",
-                {"work_item": item.id, "element_id": item.element_id, "team": item.team_code, "data": data}, actor)
+                {"work_item": item.id, "element_id": item.element_id, "team": item.team_code, "data": data,
+                 **({"qualified_by": credential} if credential else {})}, actor)
     return unit.save()
 
 

@@ -46,13 +46,19 @@ def starting_data(schema: dict[str, Any], task_data: dict[str, Any]) -> dict[str
     return out
 
 
+def required_qualification(properties: dict[str, str]) -> str | None:
+    return (properties.get("qualification") or "").strip()[:32] or None
+
+
 @dataclass(frozen=True)
 class Claim:
-    """A step completed by a person: the next step of the same team and lane is theirs at once."""
+    """A step completed by a person: the next step of the same team and lane is theirs at once (unless it needs
+    a qualification they do not hold: then it waits in the team's queue for a holder)."""
 
     team_code: str | None
     lane: str | None
     username: str
+    qualifications: frozenset[str] = frozenset()
 
 
 def item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle, now: datetime,
@@ -63,8 +69,10 @@ def item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle,
     # A step that comes again starts from an empty form: the last round's answers are in the case's record,
     # one tap from being sent again is exactly what must not happen.
     starting = starting_data(schema, task.data) if isinstance(schema, dict) and task.round == 1 else {}
+    needs = required_qualification(task.properties)
     carries = (carried is not None and carried.team_code is not None and carried.team_code == team_code
-               and lane_role(carried.lane) == lane_role(task.lane) and task.origin_timer is None)
+               and lane_role(carried.lane) == lane_role(task.lane) and task.origin_timer is None
+               and (needs is None or needs in carried.qualifications))
     return {
         "case_id": case_id, "case_no": case_no, "task_id": task.task_id, "process_id": task.process_id,
         "element_id": task.element_id, "name": task.name, "lane": task.lane, "team_code": team_code,
@@ -75,6 +83,7 @@ def item_row(case_id: int, case_no: str, task: ReadyTask, bundle: ProcessBundle,
         "form_data": starting, "origin_timer": task.origin_timer, "escalated_item_id": escalated_item_id,
         "round": task.round, "reminder": None,
         "milestone": milestone_parts(task.properties.get("milestone"))[0][:64] or None, "milestone_value": None,
+        "qualification": needs,
     }
 
 

@@ -118,4 +118,4 @@ SCRUB_NOTICE = update(outbox_t).where(outbox_t.c.id == bindparam("b_id")).values
 # A case moved to another version: its open steps take the new names, lanes and forms.
 RESTATE_ITEM = update(items_t).where(_in_case, items_t.c.task_id == bindparam("b_task"), _open).values(
     name=bindparam("name"), lane=bindparam("lane"), process_id=bindparam("process_id"),
-    form_file=bindparam("form_file"), ui_file=bindparam("ui_file"))
+    form_file=bindparam("form_file"), ui_file=bindparam("ui_file"), qualification=bindparam("qualification"))

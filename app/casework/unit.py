@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.casework import one_statement, outbox
 from app.casework import statements as sql
 from app.casework.models import ENDED_STATUSES, MILESTONES, OPEN_STATES
-from app.casework.rows import Claim, case_status, item_row, status_milestones
+from app.casework.rows import Claim, case_status, item_row, required_qualification, status_milestones
 from app.casework.warm import warm
 from app.database import affected, execute
 from app.engine import CaseRun, FiredTimer, Snapshot, clock
@@ -298,7 +298,8 @@ class CaseUnit:
                 execute(sql.RESTATE_ITEM, {"b_case": self.case.id, "b_task": task.task_id, "name": task.name,
                                            "lane": task.lane, "process_id": task.process_id,
                                            "form_file": task.properties.get("formJsonSchemaFilename"),
-                                           "ui_file": task.properties.get("formUiSchemaFilename")})
+                                           "ui_file": task.properties.get("formUiSchemaFilename"),
+                                           "qualification": required_qualification(task.properties)})
         for statement, rows in self._scrubs:
             execute(statement, rows)
         execute(sql.INSERT_EVENT, self._event_row(data))

@@ -20,16 +20,23 @@ class DemoUser:
     roles: tuple[str, ...]
     teams: tuple[str, ...]
     password: str
+    qualifications: tuple[tuple[str, str | None], ...] = ()  # (code, certificate number)
+    leads: tuple[str, ...] = ()
+    phone: str | None = None
 
 
 DEMO_PASSWORD = "minsheng-demo"
 DEMO_USERS = (
     DemoUser("intake", "110/12345 接警员", ("intake",), (), DEMO_PASSWORD),
     DemoUser("dispatcher", "分流中心 王敏", ("dispatcher",), ("dispatch-city",), DEMO_PASSWORD),
-    DemoUser("gaozhao", "高照街道民声服务队 李强", ("caseworker",), ("ms-xiuzhou-gaozhao",), DEMO_PASSWORD),
-    DemoUser("wangjiangjing", "王江泾镇民声服务队 张伟", ("caseworker",), ("ms-xiuzhou-wangjiangjing",), DEMO_PASSWORD),
+    # 李强 leads the Gaozhao team and is a people's mediator; a team's mediation is theirs to record.
+    DemoUser("gaozhao", "高照街道民声服务队 李强", ("caseworker",), ("ms-xiuzhou-gaozhao",), DEMO_PASSWORD,
+             (("mediator", "嘉调字第2026-0311号"), ("social_worker", "社工证 330411-0088")), ("ms-xiuzhou-gaozhao",),
+             "13905731001"),
+    DemoUser("wangjiangjing", "王江泾镇民声服务队 张伟", ("caseworker",), ("ms-xiuzhou-wangjiangjing",), DEMO_PASSWORD,
+             (("mediator", "嘉调字第2026-0420号"),), (), "13905731002"),
     DemoUser("puyuan", "濮院市场民声服务队 陈静", ("caseworker",), ("sp-puyuan-market", "ms-tongxiang-puyuan"),
-             DEMO_PASSWORD),
+             DEMO_PASSWORD, (("mediator", "嘉调字第2026-0533号"), ("labour_coordinator", None)), (), "13905731003"),
     DemoUser("puyuan-reg", "濮院市场中心市场监管组 周立", ("caseworker",), ("sp-puyuan-market-regulation",),
              DEMO_PASSWORD),
     DemoUser("court", "秀洲区人民法院 赵法官", ("court",), ("court-xiuzhou",), DEMO_PASSWORD),
@@ -70,7 +77,8 @@ def load_demo(processes_dir: str, with_users: bool = True) -> dict[str, int]:
     if with_users:
         for demo in DEMO_USERS:
             create_user(demo.username, list(demo.roles), list(demo.teams), password=demo.password,
-                        display_name=demo.display_name)
+                        display_name=demo.display_name, qualifications=dict(demo.qualifications),
+                        leads=list(demo.leads), phone=demo.phone)
             users += 1
     _version, deployed = deploy_shipped(processes_dir)
     return {"townships": places, "teams": teams, "users": users, "versions": int(deployed)}

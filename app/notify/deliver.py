@@ -17,6 +17,7 @@ from app.database import execute
 from app.extensions import db
 from app.notify.messages import message
 from app.notify.senders import DeliveryFailed, Sender
+from app.people import duty
 from app.routing.models import Team
 
 outbox_t = Notification.__table__
@@ -71,13 +72,18 @@ def deliver_due(sender: Sender, now: datetime, batch: int = 50) -> Delivered:
         return result
     teams = dict(execute(select(Team.code, Team.name)).all())
     limit = int(current_app.config["NOTIFY_MAX_ATTEMPTS"])
-    for row in _rows(ids):
+    rows = _rows(ids)
+    # A team's notice goes to its members on duty at delivery (the rota may change between the step and now).
+    on_duty = duty.on_duty(sorted({r.team_code for r in rows if r.audience == "team" and r.team_code}), now)
+    db.session.commit()
+    for row in rows:
         if row.audience == "reporter" and not row.reporter_phone:
             _mark(row.id, {"attempts": row.attempts + 1, "state": "skipped", "sent_at": now, "sender": sender.name,
                            "last_error": "the reporter left no phone"})
             continue
         try:
-            sender.send(message(row, row.reporter_phone, row.case_external_ref, teams))
+            sender.send(message(row, row.reporter_phone, row.case_external_ref, teams,
+                                on_duty.get(row.team_code or "", [])))
         except DeliveryFailed as err:
             attempts = row.attempts + 1
             gave_up = attempts >= limit

@@ -62,12 +62,15 @@ def text_of(kind: str, case_no: str, data: dict[str, Any], team_name: str | None
     return f"{BRAND}{case_no}"
 
 
-def message(row: Any, phone: str | None, external_ref: str | None, team_names: dict[str, str]) -> Message:
+def message(row: Any, phone: str | None, external_ref: str | None, team_names: dict[str, str],
+            on_duty: list[dict[str, Any]] | None = None) -> Message:
+    """``on_duty``: the team's members on duty now (a team's notice is for them: name, user name, phone)."""
     data = dict(row.data or {})
     if row.audience == "reporter":
         to: dict[str, Any] = {"phone": phone}
     elif row.audience == "team":
-        to = {"team": row.team_code, "team_name": team_names.get(row.team_code or "")}
+        to = {"team": row.team_code, "team_name": team_names.get(row.team_code or ""),
+              "on_duty": [{"username": p["username"], "name": p["name"], "phone": p["phone"]} for p in on_duty or []]}
     else:
         to = {"channel": data.get("channel"), "external_ref": external_ref}
     track = tracking_url(row.case_no)

@@ -5,7 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 
-TEAM_KINDS = ("township", "specialised", "dispatch", "court", "callback", "supervision")
+# department: a government department a matter can be passed to (market regulation, human resources).
+TEAM_KINDS = ("township", "specialised", "department", "dispatch", "court", "callback", "supervision")
 
 
 class Township(db.Model):  # type: ignore[name-defined]

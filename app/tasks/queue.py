@@ -89,7 +89,8 @@ def queue(principal: Principal, f: QueueFilter) -> tuple[list[dict[str, Any]], i
                     category_name=names[r.category].name if r.category in names else None,
                     excerpt=r.excerpt, case_status=r.case_status,
                     due_soon=bool(r.due_at is not None and not item["overdue"] and r.due_at - now < DUE_SOON),
-                    mine=r.assignee == principal.username, can_act=policy.can_work_on(principal, r.team_code))
+                    mine=r.assignee == principal.username, can_act=policy.can_work_on(principal, r.team_code),
+                    can_claim=policy.holds(principal, r.qualification))
         out.append(item)
     return out, total
 

@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, func, select
 
 from app.auth import policy
 from app.auth.principal import Principal
+from app.auth.service import credential
 from app.cases import identification, present
 from app.casework import operations
 from app.casework.models import OPEN_STATES, Case, WorkItem, is_open
@@ -93,6 +94,9 @@ def conceal_item(principal: Principal, item_id: int, **_: Any) -> None:
 
 
 def check_decides(principal: Principal, row: Any) -> None:
+    if not policy.holds(principal, row.qualification):
+        raise Forbidden(f"this step ({row.name}) is for holders of the {row.qualification} qualification only",
+                        code="qualification_required")
     if not policy.can_decide(principal, lane_role(row.lane), row.team_code):
         raise Forbidden(f"this step ({row.name}) is decided by the {lane_role(row.lane)} role only")
 
@@ -173,6 +177,8 @@ def complete(principal: Principal, item_id: int, request_body: Deferred, row: An
     decided = identification.decided(row.suggestion, data, principal.username)
     progress = operations.complete(unit, row, data, principal.username, clears=forms.cleared_when_empty(schema, data),
                                    keeps_case=row.team_code is not None and row.team_code in principal.teams,
+                                   qualifications=principal.qualifications,
+                                   credential=credential(principal, row.qualification),
                                    case_values={"identification": decided, "identified_at": now} if decided else None)
     done = {**row._mapping, "state": "completed", "assignee": row.assignee or principal.username,
             "completed_at": now, "completed_by": principal.username}

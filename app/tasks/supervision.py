@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from app import moments
 from app.auth import policy
-from app.auth.models import Membership, User
+from app.auth.models import Membership, Qualification, User
 from app.auth.principal import Principal
 from app.auth.service import principal_for
 from app.cases import present
@@ -26,6 +26,7 @@ from app.casework.unit import CaseRef, CaseUnit
 from app.engine import CaseRun, clock
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
+from app.people import workload
 from app.routing.lanes import lane_role, team_kinds_for
 from app.routing.models import Team
 from app.tasks import forms
@@ -34,7 +35,7 @@ from app.versions.service import bundle_for
 
 # --- the checks ------------------------------------------------------------------------------------
 
-def check_assignee(username: str, team_code: str | None, lane: str | None) -> None:
+def check_assignee(username: str, team_code: str | None, lane: str | None, qualification: str | None = None) -> None:
     """The person must be active, in the step's team (supervisors oversee every team) and hold the
     lane's role where the step is reserved to it (a court's decision goes to a judge, nobody else)."""
     user = db.session.execute(select(User).where(User.username == username, User.active.is_(True))).scalar_one_or_none()
@@ -44,6 +45,9 @@ def check_assignee(username: str, team_code: str | None, lane: str | None) -> No
     if assignee is None or not policy.can_work_on(assignee, team_code):
         raise Invalid(f"{username} is not in team {team_code}; reassign the item to their team first",
                       {"username": ["not a member of the item's team"]})
+    if not policy.holds(assignee, qualification):
+        raise Invalid(f"{username} does not hold the {qualification} qualification this step needs",
+                      {"username": [f"this step needs the {qualification} qualification"]})
     if not policy.can_decide(assignee, lane_role(lane), team_code):
         raise Invalid(f"{username} may not decide a step of the lane {lane}",
                       {"username": [f"this step needs the {lane_role(lane)} role"]})
@@ -92,6 +96,7 @@ def escalation_query() -> Any:
         step.c.team_code.label("step_team_code"), step_team.c.name.label("step_team_name"),
         step_team.c.kind.label("step_team_kind"),
         step.c.assignee.label("step_assignee"), step.c.state.label("step_state"), step.c.due_at.label("step_due_at"),
+        step.c.qualification.label("step_qualification"),
         cases_t.c.status.label("case_status"), cases_t.c.township_code, cases_t.c.category,
     ).select_from(
         items_t.join(cases_t, cases_t.c.id == items_t.c.case_id)
@@ -130,6 +135,7 @@ class Step:
     assignee: str | None
     state: str | None
     due_at: datetime | None
+    qualification: str | None = None
 
     @property
     def waiting(self) -> bool:
@@ -155,7 +161,7 @@ class Outcome:
 
 def _assign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Principal) -> Outcome:
     username: str = args["username"]
-    check_assignee(username, step.team_code, step.lane)
+    check_assignee(username, step.team_code, step.lane, step.qualification)
     assert step.id is not None
     unit.change_item("assign", step.id, STALE, assignee=username, claimed_at=unit.now)
     return Outcome({"state": "claimed", "assignee": username, "claimed_at": unit.now}, username,
@@ -172,7 +178,7 @@ def _reassign(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Princ
     team = check_team(args["team"], step.lane, step.team_code)
     username = args.get("username")
     if username:
-        check_assignee(username, team.code, step.lane)
+        check_assignee(username, team.code, step.lane, step.qualification)
     desk = {"team": team.code, **({"assignee": username} if username else {})}
     if team.code == step.team_code:
         if username:
@@ -210,6 +216,9 @@ def _take_over(unit: CaseUnit, step: Step, args: dict[str, Any], principal: Prin
         raise Invalid(f"a step of the lane {step.lane} is decided by the {lane_role(step.lane)}; it cannot be "
                       f"taken over",
                       {"action": ["remind, extend or reassign to another team of the same kind instead"]})
+    if not policy.holds(principal, step.qualification):
+        raise Invalid(f"this step needs the {step.qualification} qualification, which you do not hold; assign it to "
+                      f"a member who does", {"action": ["assign or reassign to a qualified member instead"]})
     assert step.id is not None
     unit.change_item("assign", step.id, STALE, assignee=principal.username, claimed_at=unit.now)
     return Outcome({"state": "claimed", "assignee": principal.username, "claimed_at": unit.now})
@@ -244,7 +253,7 @@ def act_on_item(principal: Principal, item_id: int, action: str, args: dict[str,
     if row.state not in OPEN_STATES:
         raise Conflict(not_open_message(row), code="not_open")
     step = Step(row.id, row.task_id, row.name, row.element_id, row.lane, row.team_code, row.team_name,
-                row.assignee, row.state, row.due_at)
+                row.assignee, row.state, row.due_at, row.qualification)
     unit = CaseUnit(CaseRef.of_item(row))
     outcome = ACTIONS[action](unit, step, args, principal)
     if not outcome.changes:
@@ -262,7 +271,8 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
     """Close an escalation with a supervisor's action, applied to the step it escalates."""
     step = Step(escalation.step_id, escalation.step_task_id, escalation.step_name or escalation.name,
                 escalation.step_element_id, escalation.step_lane, escalation.step_team_code,
-                escalation.step_team_name, escalation.step_assignee, escalation.step_state, escalation.step_due_at)
+                escalation.step_team_name, escalation.step_assignee, escalation.step_state, escalation.step_due_at,
+                escalation.step_qualification)
     if action != "remind" and not step.waiting:
         raise Conflict("the escalated step is not waiting any more; close the escalation with 'remind'",
                        code="step_closed")
@@ -285,23 +295,28 @@ def act_on_escalation(principal: Principal, escalation: Any, action: str, args: 
 
 # --- what the pages offer --------------------------------------------------------------------------
 
-def pickers(lane: str | None, team_code: str | None) -> dict[str, Any]:
+def pickers(lane: str | None, team_code: str | None, qualification: str | None = None) -> dict[str, Any]:
     """The assign and reassign choices for a step: the teams of the kind its lane needs, each with its
-    active members who may decide the step (names, not usernames, on the page)."""
+    active members who may decide the step (holding its qualification, if it needs one), with what each holds
+    now (names, not usernames, on the page)."""
     current = db.session.get(Team, team_code) if team_code else None
     kinds = team_kinds_for(lane, current.kind if current is not None else None)
     teams = db.session.execute(select(Team.code, Team.name).where(Team.kind.in_(kinds), Team.active.is_(True))
                                .order_by(Team.kind, Team.code)).all()
     codes = [t.code for t in teams]
-    members: dict[str, list[tuple[str, str]]] = {}
+    members: dict[str, list[tuple[str, str, workload.Load]]] = {}
     role = lane_role(lane)
-    for code, username, name, roles in db.session.execute(
-            select(Membership.team_code, User.username, User.display_name, User.roles)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.team_code.in_(codes), User.active.is_(True)).order_by(User.display_name)):
+    query = select(Membership.team_code, User.username, User.display_name, User.roles) \
+        .join(User, User.id == Membership.user_id) \
+        .where(Membership.team_code.in_(codes), User.active.is_(True)).order_by(User.display_name)
+    if qualification is not None:
+        query = query.where(User.id.in_(select(Qualification.user_id).where(Qualification.code == qualification)))
+    found = db.session.execute(query).all()
+    loads = workload.by_member(usernames=sorted({r.username for r in found}))
+    for code, username, name, roles in found:
         held = set((roles or "").split(","))
         if role in policy.RESERVED_LANE_ROLES and role not in held and "admin" not in held:
             continue  # a court's step goes to a judge of the court, nobody else
-        members.setdefault(code, []).append((username, name))
+        members.setdefault(code, []).append((username, name, loads.get(username, workload.Load())))
     return {"teams": [{"code": t.code, "name": t.name, "members": members.get(t.code, [])} for t in teams],
             "current": team_code}

@@ -18,6 +18,7 @@ from app.cases import service as cases
 from app.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.http import deferred, page_arg
+from app.people import duty, workload
 from app.routing.gazetteer import categories, gazetteer
 from app.routing.lanes import lane_role
 from app.routing.models import Team
@@ -44,8 +45,21 @@ def queue_page() -> str:
     items, total = queue(principal, f)
     pages = max(1, -(-total // 20))
     return render_template("tasks/queue.html", items=items, total=total, f=f, pages=pages,
-                           steps=step_choices(),
+                           steps=step_choices(), desk=_desk(principal),
                            townships=gazetteer().places, categories=list(categories().values()))
+
+
+def _desk(principal: Principal) -> dict[str, Any]:
+    """The caller's own load, and for each of their teams who is on duty now and how loaded it is."""
+    codes = sorted(principal.teams)
+    if not codes:
+        return {"teams": [], "mine": workload.Load()}
+    names = dict(db.session.execute(select(Team.code, Team.name).where(Team.code.in_(codes))).all())
+    on_duty = duty.on_duty(codes)
+    loads = workload.by_team(codes)
+    return {"mine": workload.by_member(usernames=[principal.username]).get(principal.username, workload.Load()),
+            "teams": [{"code": c, "name": names.get(c, c), "on_duty": on_duty.get(c, []),
+                       "load": loads.get(c, workload.Load())} for c in codes]}
 
 
 def _back(default: str) -> Response:
@@ -97,11 +111,13 @@ def _render(principal: Principal, item: dict[str, Any], values: dict[str, Any] |
         k == f.path or k.startswith(f.path + ".") for f in fields) for m in msgs]
     supervising = policy.can_supervise(principal) and item["state"] in ("open", "claimed")
     return render_template("tasks/task.html", item=item, fields=fields, case=case, stale=stale,
+                           qualified=policy.holds(principal, item.get("qualification")),
                            suggestion=case.get("suggestion") if identification.identifies(form["schema"]) else None,
                            prefilled=prefilled,
                            general_errors=general, sections=sections,
                            again=record.why_again(sections, item["created_at"]) if item.get("round", 1) > 1 else [],
-                           pickers=supervision.pickers(item["lane"], (item["team"] or {}).get("code"))
+                           pickers=supervision.pickers(item["lane"], (item["team"] or {}).get("code"),
+                                                       item.get("qualification"))
                            if supervising else None,
                            pass_to=[(t["code"], t["name"]) for t in item.get("pass_on_to", [])]
                            if policy.can_decide(principal, lane_role(item["lane"]), (item["team"] or {}).get("code"))

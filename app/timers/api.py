@@ -40,6 +40,7 @@ class StepSchema(OpenSchema):
     assignee = fields.String(allow_none=True)
     state = fields.String(required=True)
     due_at = LocalTime(allow_none=True)
+    qualification = fields.String(allow_none=True, metadata={"description": "the qualification the step needs"})
 
 
 class EscalationSchema(WorkItemReadSchema):

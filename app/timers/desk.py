@@ -48,7 +48,8 @@ def _present(row: Any, now: datetime) -> dict[str, Any]:
                step=({"id": row.step_id, "element_id": row.step_element_id, "name": row.step_name,
                       "lane": row.step_lane, "team_kinds": list(team_kinds_for(row.step_lane, row.step_team_kind)),
                       "team": present.team_ref(row.step_team_code, row.step_team_name),
-                      "assignee": row.step_assignee, "state": row.step_state, "due_at": row.step_due_at}
+                      "assignee": row.step_assignee, "state": row.step_state, "due_at": row.step_due_at,
+                      "qualification": row.step_qualification}
                      if row.step_id is not None else None),
                **_late(reference, now))
     return out

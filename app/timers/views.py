@@ -26,13 +26,13 @@ def desk_page() -> str:
     principal = caller()
     page = page_arg(request.args)
     board = desk.list_escalations(principal, page, 50)
-    chosen: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+    chosen: dict[tuple[str | None, str | None, str | None], dict[str, Any]] = {}
 
-    def pickers_for(lane: str | None, team_code: str | None) -> dict[str, Any]:
+    def pickers_for(lane: str | None, team_code: str | None, qualification: str | None = None) -> dict[str, Any]:
         # One read per kind of step on the board, not per card.
-        if (lane, team_code) not in chosen:
-            chosen[(lane, team_code)] = supervision.pickers(lane, team_code)
-        return chosen[(lane, team_code)]
+        if (lane, team_code, qualification) not in chosen:
+            chosen[(lane, team_code, qualification)] = supervision.pickers(lane, team_code, qualification)
+        return chosen[(lane, team_code, qualification)]
 
     return render_template("supervisor/desk.html", board=board, pickers_for=pickers_for)
 

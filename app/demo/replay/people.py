@@ -43,7 +43,9 @@ def ensure_people() -> People:
         users.append((desk, create_user(username, roles, teams, display_name=name)))
     for code, name, kind in db.session.execute(select(Team.code, Team.name, Team.kind).where(Team.active.is_(True))):
         if kind in ("township", "specialised"):
-            users.append((code, create_user(f"replay-{code}", ["caseworker"], [code], display_name=f"{name} 值班员")))
+            # The member on duty is a people's mediator: the team's mediations are theirs to record.
+            users.append((code, create_user(f"replay-{code}", ["caseworker"], [code], display_name=f"{name} 值班员",
+                                            qualifications={"mediator": f"回放-{code}"})))
         elif kind == "court":
             users.append((code, create_user(f"replay-{code}", ["court"], [code], display_name=f"{name} 回放法官")))
     db.session.commit()
