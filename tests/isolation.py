@@ -1,5 +1,6 @@
 """Each test starts from the database the session set up: no cases, and the reference tables (places, teams,
-process versions, users, their teams, qualifications and duty, tokens, sessions, the sign-in trail) exactly as they were.
+process versions, users, their teams, qualifications and duty, tokens, sessions, the sign-in trail) exactly as
+they were.
 
 The baseline is read once after set-up. After every test the case tables are emptied and each reference
 table whose content differs from its baseline (a cheap fingerprint of its rows) is put back row for row —
