@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from app.auth.models import QUALIFICATIONS
 from app.designer.lint import NS, SPIFF, label, lint_document, local, problem
 from app.engine import (
     BundleInvalid,
@@ -180,6 +181,10 @@ def _check_user_task(file: str, el: Any, lane: str | None, forms: dict[str, Any]
     for key in ("team", "dueIn"):
         if props.get(key):
             problems += _expression(file, el, props[key], f"'{key}' property", expression=True)
+    needs = props.get("qualification")
+    if needs is not None and needs.strip() not in QUALIFICATIONS:
+        problems.append(problem(file, el, f"the user task {label(el)} requires the qualification “{needs}”, which "
+                                          f"nobody can hold; qualifications are {', '.join(QUALIFICATIONS)}"))
     form_file = props.get("formJsonSchemaFilename")
     if not form_file:
         problems.append(problem(file, el, f"the user task {label(el)} has no form: set the spiffworkflow property "

@@ -42,12 +42,18 @@ _YES = {"1", "y", "yes", "true", "是", "√", "✓", "队长", "负责人"}
 
 @dataclass
 class Problem:
+    """``message`` is the API's (English, as all its errors); ``kind`` and ``value`` let a page say it in the
+    reader's language."""
+
     row: int
     column: str
     message: str
+    kind: str = "invalid"
+    value: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.message, "kind": self.kind,
+                "value": self.value}
 
 
 @dataclass
@@ -146,7 +152,8 @@ def _header(values: list[str]) -> tuple[dict[str, int], list[Problem]]:
             columns[name] = index
     for name in REQUIRED:
         if name not in columns:
-            problems.append(Problem(1, name, f"the header has no column {name}; columns are {', '.join(COLUMNS[:7])}"))
+            problems.append(Problem(1, name, f"the header has no column {name}; columns are {', '.join(COLUMNS[:7])}",
+                                    "missing_column", name))
     return columns, problems
 
 
@@ -156,20 +163,21 @@ def parse(filename: str, data: bytes) -> tuple[list[tuple[int, dict[str, str]]],
         rows = read_table(filename, data)
         header = next(rows, None)
         if header is None:
-            return [], [Problem(1, "username", "the file is empty: a header row and one row per member")]
+            return [], [Problem(1, "username", "the file is empty: a header row and one row per member", "empty")]
         columns, problems = _header(header)
         out: list[tuple[int, dict[str, str]]] = []
         for number, values in enumerate(rows, start=2):
             if not any(values):
                 continue  # blank lines between teams
             if len(out) >= MAX_ROWS:
-                problems.append(Problem(number, "username", f"more than {MAX_ROWS} rows: split the roster"))
+                problems.append(Problem(number, "username", f"more than {MAX_ROWS} rows: split the roster",
+                                        "too_many_rows", str(MAX_ROWS)))
                 break
             out.append((number, {name: values[i] if i < len(values) else "" for name, i in columns.items()}))
     except Unreadable as err:
-        return [], [Problem(1, "file", str(err))]
+        return [], [Problem(1, "file", str(err), "unreadable")]
     except csv.Error as err:
-        return [], [Problem(1, "file", f"not a readable CSV file: {err}")]
+        return [], [Problem(1, "file", f"not a readable CSV file: {err}", "unreadable")]
     return out, problems
 
 
@@ -196,54 +204,60 @@ def check(rows: list[tuple[int, dict[str, str]]], teams: _Teams) -> tuple[list[M
     for number, cells in rows:
         found: list[Problem] = []
 
-        def bad(column: str, message: str, row: int = number, into: list[Problem] = found) -> None:
-            into.append(Problem(row, column, message))
+        def bad(column: str, message: str, kind: str, value: str = "", row: int = number,
+                into: list[Problem] = found) -> None:
+            into.append(Problem(row, column, message, kind, value))
 
         for column, text in cells.items():
             if len(text) > MAX_CELL:
-                bad(column, f"longer than {MAX_CELL} characters")
+                bad(column, f"longer than {MAX_CELL} characters", "too_long", str(MAX_CELL))
                 cells[column] = ""
         username = cells.get("username", "")
         if not username:
-            bad("username", "required")
+            bad("username", "required", "required")
         elif rules.username_problem(username):
-            bad("username", rules.username_problem(username) or "")
+            bad("username", rules.username_problem(username) or "", "username_rule", username)
         elif username.lower() in seen:
-            bad("username", f"duplicate user name {username}: also in row {seen[username.lower()]}")
+            bad("username", f"duplicate user name {username}: also in row {seen[username.lower()]}", "duplicate",
+                str(seen[username.lower()]))
         else:
             seen[username.lower()] = number
         name = cells.get("name", "")
         if not name:
-            bad("name", "required")
+            bad("name", "required", "required")
         elif len(name) > rules.NAME_MAX:
-            bad("name", f"longer than {rules.NAME_MAX} characters")
+            bad("name", f"longer than {rules.NAME_MAX} characters", "too_long", str(rules.NAME_MAX))
         phone = rules.normal_phone(cells.get("phone", "")) or None
         if phone and rules.phone_problem(phone):
-            bad("phone", f"{cells.get('phone')} is {rules.phone_problem(phone)}")
+            bad("phone", f"{cells.get('phone')} is {rules.phone_problem(phone)}", "bad_phone", cells.get("phone", ""))
         team_text = cells.get("team", "")
         team = teams.code(team_text) if team_text else None
         if not team_text:
-            bad("team", "required")
+            bad("team", "required", "required")
         elif team is None:
-            bad("team", f"unknown team {team_text}: give a team's code or its name as the service lists them")
+            bad("team", f"unknown team {team_text}: give a team's code or its name as the service lists them",
+                "unknown_team", team_text)
         role_parts = rules.split_list(cells.get("role", ""))
         roles, unknown_roles = rules.role_codes(role_parts, rules.ROSTER_ROLES)
         for part in unknown_roles:
-            bad("role", f"a roster cannot grant the role {part}" if part.lower() in ("admin", "monitor") else
-                f"unknown role {part}; roles are {', '.join(rules.ROSTER_ROLES)}")
+            granted = part.lower() in ("admin", "monitor")
+            bad("role", f"a roster cannot grant the role {part}" if granted else
+                f"unknown role {part}; roles are {', '.join(rules.ROSTER_ROLES)}",
+                "role_not_granted" if granted else "unknown_role", part)
         if not role_parts and team is not None:
             roles = [ROLE_BY_TEAM_KIND.get(teams.kinds[team], "caseworker")]
         quals, unknown_quals = rules.qualification_codes(rules.split_list(cells.get("qualifications", "")))
         for part in unknown_quals:
             bad("qualifications", f"unknown qualification {part}; they are social_worker, counsellor, "
                                   f"labour_coordinator, mediator (or 社会工作师, 心理咨询师, 劳动关系协调员, "
-                                  f"人民调解员)")
+                                  f"人民调解员)", "unknown_qualification", part)
         certificate = cells.get("certificate_no", "") or None
         if certificate and len(certificate) > rules.CERTIFICATE_MAX:
-            bad("certificate_no", f"longer than {rules.CERTIFICATE_MAX} characters")
+            bad("certificate_no", f"longer than {rules.CERTIFICATE_MAX} characters", "too_long",
+                str(rules.CERTIFICATE_MAX))
         if "mediator" in quals and not certificate:
             warnings.append(Problem(number, "certificate_no", "a people's mediator without a certificate number: "
-                                                              "their agreements will say 未登记"))
+                                                              "their agreements will say 未登记", "no_certificate"))
         if found:
             problems.extend(found)
         elif team is not None:
@@ -288,7 +302,8 @@ def import_roster(actor: Principal, filename: str, data: bytes, *, dry_run: bool
         change = _change(member, user, teams.get(user.id, set()), quals.get(user.id, {}))
         if not user.active:
             outcome.warnings.append(Problem(member.row, "username", f"{member.username} is deactivated: the import "
-                                                                    f"does not reactivate anyone"))
+                                                                    f"does not reactivate anyone", "deactivated",
+                                            member.username))
         if change:
             changes.append((member, user, change))
         else:

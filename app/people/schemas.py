@@ -113,6 +113,11 @@ class RowProblemSchema(OpenSchema):
     row = fields.Integer(required=True, metadata={"description": "the spreadsheet's row (the header is row 1)"})
     column = fields.String(required=True)
     message = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"description": "what is wrong, as a code: required, duplicate, "
+                         "bad_phone, unknown_team, unknown_role, role_not_granted, unknown_qualification, too_long, "
+                         "username_rule, missing_column, unreadable, empty, too_many_rows; warnings: no_certificate, "
+                         "deactivated"})
+    value = fields.String(required=True, metadata={"description": "the value at fault (or the other row, the limit)"})
 
 
 class ImportAnswerSchema(OpenSchema):

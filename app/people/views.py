@@ -140,10 +140,10 @@ def import_page() -> tuple[str, int] | str:
         filename = (upload.filename if upload is not None else None) or "roster"
         if not data:
             flash(_("Choose a roster file (XLSX or CSV)."), "error")
-            return render_template("admin/import.html", outcome=None, filename=None, columns=roster.COLUMNS), 422
+            return render_template("admin/import.html", outcome=None, filename=None), 422
         if len(data) > MAX_ROSTER_BYTES:
             flash(_("A roster is 5 MB at most."), "error")
-            return render_template("admin/import.html", outcome=None, filename=None, columns=roster.COLUMNS), 413
+            return render_template("admin/import.html", outcome=None, filename=None), 413
         dry_run = request.form.get("action") != "import"
         outcome = roster.import_roster(caller(), filename, data, dry_run=dry_run)
         if dry_run or outcome.problems:
@@ -151,7 +151,39 @@ def import_page() -> tuple[str, int] | str:
             status = 422 if outcome.problems else 200
         else:
             db.session.commit()
-    return render_template("admin/import.html", outcome=outcome, filename=filename, columns=roster.COLUMNS), status
+    return render_template("admin/import.html", outcome=outcome, filename=filename, columns=column_names(),
+                           describe=describe), status
+
+
+def column_names() -> dict[str, str]:
+    return {"username": _("user name"), "name": _("name"), "phone": _("phone"), "team": _("team"),
+            "role": _("role"), "qualifications": _("qualifications"), "certificate_no": _("certificate number"),
+            "leader": _("leader"), "file": _("file")}
+
+
+def describe(problem: roster.Problem) -> str:
+    """A roster problem in the page's language."""
+    value = problem.value
+    words = {
+        "required": _("required"), "duplicate": _("the same user name as row %(row)s", row=value),
+        "bad_phone": _("%(value)s is not a phone number (a mobile number of 11 digits, or a landline with its area "
+                       "code such as 0573-82345678)", value=value),
+        "unknown_team": _("no team %(value)s: give the team's code or its name as the service lists them",
+                          value=value),
+        "unknown_role": _("no role %(value)s", value=value),
+        "role_not_granted": _("a roster cannot grant the role %(value)s", value=value),
+        "unknown_qualification": _("no qualification %(value)s: social worker, counsellor, labour-relations "
+                                   "coordinator or people's mediator", value=value),
+        "too_long": _("longer than %(value)s characters", value=value),
+        "username_rule": _("a user name has letters, digits, '.', '_' and '-' only (64 at most)"),
+        "missing_column": _("the header row has no column %(value)s", value=value),
+        "unreadable": _("the file is not a readable XLSX or CSV file (%(detail)s)", detail=problem.message),
+        "empty": _("the file is empty"), "too_many_rows": _("more than %(value)s rows: split the roster",
+                                                           value=value),
+        "no_certificate": _("a people's mediator without a certificate number"),
+        "deactivated": _("this person is deactivated; the import does not reactivate anyone"),
+    }
+    return str(words.get(problem.kind, problem.message))
 
 
 def _team_choices() -> list[tuple[str, str, str]]:

@@ -251,3 +251,13 @@ def test_ui_rules_that_are_not_json_schemas_are_refused_at_deploy(clients):
     body = resp.json()
     problems = body.get("problems") or body["error"].get("problems") or []
     assert any("ui:rules" in p["message"] for p in problems), body
+
+
+def test_a_step_that_requires_a_qualification_nobody_can_hold_is_refused(clients):
+    mediation = (PROCESSES / "mediation.bpmn").read_text(encoding="utf-8")
+    assert 'name="qualification" value="mediator"' in mediation, "the shipped mediation needs a people's mediator"
+    changed = mediation.replace('name="qualification" value="mediator"', 'name="qualification" value="lawyer"')
+    resp = upload(clients, {"mediation.bpmn": changed.encode()})
+    assert resp.status_code == 422
+    by_element = {p["element_id"]: p["message"] for p in resp.json()["problems"]}
+    assert "lawyer" in by_element["Task_mediate"] and "mediator" in by_element["Task_mediate"]
