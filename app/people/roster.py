@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +36,7 @@ HEADER_ALIASES = {"用户名": "username", "账号": "username", "登录名": "u
                   "certificate": "certificate_no", "display_name": "name", "team_code": "team"}
 MAX_ROWS = 20_000
 MAX_CELL = 256
+MAX_INFLATED = 100 * 1024 * 1024
 # A team's role when its row leaves the role empty: what its members do there.
 ROLE_BY_TEAM_KIND = {"court": "court", "callback": "callback", "dispatch": "dispatcher", "supervision": "supervisor"}
 _YES = {"1", "y", "yes", "true", "是", "√", "✓", "队长", "负责人"}
@@ -105,13 +107,22 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook  # only for XLSX uploads
 
     try:
+        # A few megabytes of zip can inflate to gigabytes of XML (openpyxl reads the shared strings whole).
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+        if inflated > MAX_INFLATED:
+            raise Unreadable(f"the XLSX file inflates to {inflated // (1024 * 1024)} MB; a roster needs far less")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises zipfile, XML and its own errors for a damaged file
+    except Unreadable:
+        raise
+    except Exception as err:  # zipfile, XML and openpyxl's own errors for a damaged file
         raise Unreadable(f"not a readable XLSX file ({type(err).__name__})") from None
     try:
         sheet = book.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [_cell(v) for v in values]
+    except Exception as err:  # a sheet damaged past its first rows
+        raise Unreadable(f"the XLSX sheet cannot be read ({type(err).__name__})") from None
     finally:
         book.close()
 

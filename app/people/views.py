@@ -20,7 +20,9 @@ from app.http import page_arg
 from app.moments import SHANGHAI
 from app.people import duty, roster, rules, service, workload
 from app.people.api import MAX_ROSTER_BYTES
+from app.routing.gazetteer import gazetteer
 from app.routing.models import TEAM_KINDS, Team
+from app.routing.service import TEAM_CODE, create_team, update_team
 from app.web import page_message
 
 bp = Blueprint("admin", __name__)
@@ -60,7 +62,44 @@ def index() -> str:
             args["active"] = False
         people, total = service.list_people(args)
     return render_template("admin/index.html", teams=teams, people=people, total=total, q=q, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), admin=admin, kind=kind, kinds=TEAM_KINDS)
+                           pages=max(1, -(-total // PER_PAGE)), admin=admin, kind=kind, kinds=TEAM_KINDS,
+                           places=gazetteer().places if admin else [])
+
+
+@bp.post("/admin/teams/new")
+@permissions.page(policy.administers_people)
+def new_team() -> Response:
+    form = request.form
+    code = form.get("code", "").strip().lower()[:64]
+    name = form.get("name", "").strip()[:128]
+    kind = form.get("kind", "")
+    if not TEAM_CODE.match(code) or not name or kind not in TEAM_KINDS:
+        flash(_("A team needs a code (lower-case letters, digits and '-'), a name and a kind."), "error")
+        return redirect(url_for("admin.index"))
+    try:
+        create_team(caller().username, code, name, kind, form.get("township") or None)
+        db.session.commit()
+    except ApiError as err:
+        db.session.rollback()
+        flash(page_message(err), "error")
+        return redirect(url_for("admin.index"))
+    flash(_("Team %(name)s created.", name=name), "ok")
+    return redirect(url_for("admin.team_page", code=code))
+
+
+@bp.post("/admin/teams/<string:code>/edit")
+@permissions.page(policy.administers_people)
+def edit_team(code: str) -> Response:
+    action = request.form.get("action", "rename")
+    try:
+        update_team(caller().username, code, (request.form.get("name") or "").strip()[:128] or None
+                    if action == "rename" else None, None if action == "rename" else action == "reopen")
+        db.session.commit()
+        flash(_("Saved."), "ok")
+    except ApiError as err:
+        db.session.rollback()
+        flash(page_message(err), "error")
+    return redirect(url_for("admin.team_page", code=code))
 
 
 def _check_team(code: str) -> Team:
@@ -86,7 +125,8 @@ def team_page(code: str) -> str:
         local = shift["starts_at"].astimezone(SHANGHAI).date()
         by_day.setdefault(local, []).append(shift)
     return render_template("admin/team.html", team=team, members=members, days=days, by_day=by_day,
-                           shift_kinds=list(duty.SHIFT_KINDS), today=days[0])
+                           shift_kinds=list(duty.SHIFT_KINDS), today=days[0],
+                           admin=policy.administers_people(principal))
 
 
 @bp.post("/admin/teams/<string:code>/duty")

@@ -103,6 +103,14 @@ def test_a_roster_problem_names_row_and_column_in_every_kind_of_bad_file(app, cl
     assert {(p["row"], p["column"]) for p in no_header["problems"]} == {(1, "username"), (1, "name"), (1, "team")}
     garbage = _upload(clients, b"PK\x03\x04not really a zip", "r.xlsx", dry_run=True).json()
     assert garbage["problems"][0]["row"] == 1 and "XLSX" in garbage["problems"][0]["message"]
+    import io
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "x" * (150 * 1024 * 1024))
+    inflated = _upload(clients, bomb.getvalue(), "bomb.xlsx", dry_run=True)
+    assert inflated.status_code == 200 and "inflates" in inflated.json()["problems"][0]["message"]
     gbk = (header + "ok6,王六,0573-82345678,ms-xiuzhou-gaozhao,caseworker,,\n").encode("gb18030")
     assert _upload(clients, gbk, "gbk.csv", dry_run=True).json()["problems"] == []
     missing = clients("admin").post("/users/import?dry_run=1", files={})
@@ -205,3 +213,30 @@ def test_a_password_reset_leads_to_the_password_page_and_nowhere_else(app, clien
     assert changed.status_code == 302
     assert browser.get(f"{server}/", allow_redirects=False, timeout=10).status_code == 200
     assert clients("admin").get("/users/gaozhao2").json()["must_change_password"] is False
+
+
+def test_an_admin_creates_renames_and_closes_teams(app, clients):
+    from tests.flows import DISPATCH_GAOZHAO, act, new_case
+
+    admin = clients("admin")
+    made = admin.post("/teams", json={"code": "dept-xiuzhou-hr", "name": "秀洲区人力社保局", "kind": "department"})
+    assert made.status_code == 201, made.text
+    assert made.json()["kind"] == "department" and made.json()["active"] is True
+    assert admin.post("/teams", json={"code": "dept-xiuzhou-hr", "name": "x", "kind": "department"}).status_code == 409
+    township = admin.post("/teams", json={"code": "ms-new", "name": "新队", "kind": "township"})
+    assert township.status_code == 422 and "township" in township.json()["error"]["fields"]
+    assert admin.post("/teams", json={"code": "Bad Code", "name": "x", "kind": "department"}).status_code == 422
+    assert clients("supervisor").post("/teams", json={"code": "dept-x", "name": "x", "kind": "department"}
+                                      ).status_code == 403
+    assert admin.request("PATCH", "/users/gaozhao2", json={"teams": ["ms-xiuzhou-gaozhao", "dept-xiuzhou-hr"]}
+                         ).status_code == 200
+    renamed = admin.request("PATCH", "/teams/dept-xiuzhou-hr", json={"name": "秀洲区人力资源和社会保障局"})
+    assert renamed.json()["name"] == "秀洲区人力资源和社会保障局"
+
+    act(clients, "dispatcher", new_case(clients)["case_no"], DISPATCH_GAOZHAO)
+    busy = admin.request("PATCH", "/teams/ms-xiuzhou-gaozhao", json={"active": False})
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "team_busy"
+    closed = admin.request("PATCH", "/teams/dept-xiuzhou-hr", json={"active": False})
+    assert closed.status_code == 200 and closed.json()["active"] is False
+    listed = [t["code"] for t in clients("supervisor").get("/teams").json()["items"]]
+    assert "dept-xiuzhou-hr" not in listed and "ms-xiuzhou-gaozhao" in listed
