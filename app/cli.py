@@ -24,11 +24,17 @@ demo_cli = AppGroup("demo", help="Reference and demo data.")
 @click.option("--team", "teams", multiple=True, help="Team code (repeat for several).")
 @click.option("--password", default=None, help="Password for signing in to the web pages.")
 @click.option("--display-name", default=None)
+@click.option("--qualification", "qualifications", multiple=True, metavar="CODE[:CERTIFICATE]",
+              help="social_worker, counsellor, labour_coordinator or mediator, with its certificate number "
+                   "(repeat for several).")
+@click.option("--leads", multiple=True, help="A team of --team this user leads (repeat for several).")
 def users_create(name: str, roles: tuple[str, ...], teams: tuple[str, ...], password: str | None,
-                 display_name: str | None) -> None:
-    """Create a user (or add roles and teams to an existing one)."""
+                 display_name: str | None, qualifications: tuple[str, ...], leads: tuple[str, ...]) -> None:
+    """Create a user (or add roles, teams and qualifications to an existing one)."""
+    held = {code: (certificate or None) for code, _sep, certificate in (q.partition(":") for q in qualifications)}
     try:
-        user = create_user(name, list(roles), list(teams), password=password, display_name=display_name)
+        user = create_user(name, list(roles), list(teams), password=password, display_name=display_name,
+                           qualifications=held, leads=list(leads))
     except ApiError as err:
         raise click.ClickException(err.message) from None
     db.session.commit()

@@ -43,3 +43,24 @@ def test_demo_load_is_idempotent(app, sql):
     assert "townships added: 0, teams added: 0" in result.output
     assert (sql("SELECT count(*) FROM teams")[0][0], sql("SELECT count(*) FROM users")[0][0]) == before
     assert sql("SELECT count(*) FROM townships")[0][0] == 72
+
+
+def test_users_create_gives_qualifications_and_leadership(app, clients):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["users", "create", "xucun2", "--role", "caseworker", "--team", "ms-haining-xucun",
+                                  "--qualification", "mediator:嘉调证-77", "--qualification", "counsellor",
+                                  "--leads", "ms-haining-xucun"])
+    assert created.exit_code == 0, created.output
+    person = clients("admin").get("/users/xucun2").json()
+    assert sorted(person["qualifications"]) == ["counsellor", "mediator"]
+    assert person["certificates"] == {"mediator": "嘉调证-77"} and person["leads"] == ["ms-haining-xucun"]
+    wrong = runner.invoke(args=["users", "create", "xucun3", "--role", "caseworker", "--qualification", "wizard"])
+    assert wrong.exit_code != 0 and "wizard" in wrong.output
+
+
+def test_demo_roster_writes_a_roster_the_import_reads(app, clients, tmp_path):
+    target = tmp_path / "roster.xlsx"
+    written = app.test_cli_runner().invoke(args=["demo", "roster", str(target), "--members", "50", "--bad", "2"])
+    assert written.exit_code == 0, written.output
+    checked = clients("admin").post("/users/import?dry_run=1", files={"file": ("roster.xlsx", target.read_bytes())})
+    assert checked.status_code == 200 and len(checked.json()["problems"]) == 2 and checked.json()["created"] == 48
