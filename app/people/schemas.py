@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.apidoc import OpenSchema
 from app.auth.models import QUALIFICATIONS, ROLES
@@ -32,7 +32,24 @@ class _Body(OpenSchema):
         unknown = RAISE  # a misspelt field of an account is refused, not quietly dropped
 
 
-class PersonChangeSchema(_Body):
+# The roster's column names (and the CLI's) for the same fields: a client writing them is understood.
+_ALIASES = {"role": "roles", "team": "teams", "display_name": "name"}
+
+
+class _PersonBody(_Body):
+    @pre_load
+    def _aliases(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for alias, field in _ALIASES.items():
+            if alias in out and field not in out:
+                value = out.pop(alias)
+                out[field] = rules.split_list(value) if isinstance(value, str) and field != "name" else value
+        return out
+
+
+class PersonChangeSchema(_PersonBody):
     name = Trimmed(validate=[validate.Length(min=1, max=rules.NAME_MAX)])
     phone = _Phone(allow_none=True, validate=validate.Length(max=32))
     roles = fields.List(_ROLE, validate=validate.Length(min=1, max=len(ROLES)))

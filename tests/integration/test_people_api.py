@@ -240,3 +240,11 @@ def test_an_admin_creates_renames_and_closes_teams(app, clients):
     assert closed.status_code == 200 and closed.json()["active"] is False
     listed = [t["code"] for t in clients("supervisor").get("/teams").json()["items"]]
     assert "dept-xiuzhou-hr" not in listed and "ms-xiuzhou-gaozhao" in listed
+
+
+def test_a_person_may_be_written_with_the_roster_s_column_names(clients):
+    made = clients("admin").post("/users", json={"username": "hr-sync-1", "display_name": "人事同步 郑一",
+                                                 "role": "caseworker", "team": "ms-xiuzhou-gaozhao"})
+    assert made.status_code == 201, made.text
+    assert (made.json()["name"], made.json()["roles"], made.json()["teams"]) == (
+        "人事同步 郑一", ["caseworker"], ["ms-xiuzhou-gaozhao"])
