@@ -160,6 +160,29 @@ class TeamMembers(MethodView):
         return service.team_members(principal, code)
 
 
+@blp.route("/teams/<string:code>/members/<string:username>")
+class TeamMember(MethodView):
+    @operation(blp, ok={200: PersonSchema}, errors=WRITE,
+               summary="Bring an existing person into the team (the team's leader or an administrator)")
+    @permissions.api(policy.leads_a_team)
+    def put(self, code: str, username: str) -> Any:
+        principal = caller()
+        _team(code)
+        if not policy.manages_team(principal, code):
+            raise Forbidden(f"only the leader of {code} or an administrator changes its members")
+        return _committed(service.add_member(principal, code, username))
+
+    @operation(blp, ok={200: PersonSchema}, errors=WRITE,
+               summary="Take a person out of the team: their claimed steps of it go back to its queue")
+    @permissions.api(policy.leads_a_team)
+    def delete(self, code: str, username: str) -> Any:
+        principal = caller()
+        _team(code)
+        if not policy.manages_team(principal, code):
+            raise Forbidden(f"only the leader of {code} or an administrator changes its members")
+        return _committed(service.remove_member(principal, code, username))
+
+
 @blp.route("/teams/<string:code>/duty")
 class TeamDuty(MethodView):
     @operation(blp, ok={200: ShiftPageSchema}, errors=(*READ_ONE, 400, 422), query=ShiftFilterSchema,

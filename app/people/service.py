@@ -22,6 +22,7 @@ from app.engine import clock
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.people import duty, rules, workload
+from app.people.models import DutyShift
 from app.routing.models import Team
 
 users_t = User.__table__
@@ -342,3 +343,44 @@ def masked_phone(phone: str | None) -> str | None:
         return phone
     digits = phone.replace("-", "")
     return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
+
+
+def add_member(actor: Principal, team_code: str, username: str) -> dict[str, Any]:
+    """A team's leader (or an admin) brings an existing, active person into the team; roles stay the
+    administrator's to give."""
+    user = _user(username)
+    if not user.active:
+        raise Invalid(f"{username} is deactivated", {"username": ["deactivated"]})
+    if db.session.get(Team, team_code) is None:
+        raise NotFound(f"no team {team_code}")
+    if set_teams(user.id, [team_code], None, replace=False):
+        _bump(user.id)
+        audit.record("team.member_added", username=username, user_id=user.id,
+                     detail=f"by {actor.username}; {team_code}")
+    return get_person(username)
+
+
+def remove_member(actor: Principal, team_code: str, username: str) -> dict[str, Any]:
+    """Out of the team: their claimed steps of the team go back to its queue, their shifts on its rota end."""
+    user = _user(username)
+    if user.id == actor.user_id and team_code in actor.leads and not actor.has_role("admin"):
+        raise Invalid("a leader cannot take themselves out of their team; ask an administrator",
+                      {"username": ["yourself"]})
+    member = db.session.execute(select(members_t.c.user_id).where(members_t.c.user_id == user.id,
+                                                                  members_t.c.team_code == team_code)).first()
+    if member is None:
+        raise NotFound(f"{username} is not a member of {team_code}")
+    db.session.execute(delete(members_t).where(members_t.c.user_id == user.id, members_t.c.team_code == team_code))
+    rows = db.session.execute(select(items_t.c.id, items_t.c.case_id, items_t.c.case_no, items_t.c.name,
+                                     items_t.c.element_id, items_t.c.assignee, items_t.c.lane)
+                              .where(items_t.c.assignee == username, items_t.c.state == "claimed",
+                                     items_t.c.team_code == team_code)).all()
+    for row in rows:
+        operations.release(CaseUnit(CaseRef.of_item(row)), row, actor.username)
+    shifts = DutyShift.__table__
+    db.session.execute(delete(shifts).where(shifts.c.user_id == user.id, shifts.c.team_code == team_code,
+                                            shifts.c.ends_at > clock.now()))
+    _bump(user.id)
+    audit.record("team.member_removed", username=username, user_id=user.id,
+                 detail=f"by {actor.username}; {team_code}; {len(rows)} claimed steps back to the queue")
+    return get_person(username)

@@ -154,6 +154,26 @@ def add_shift(code: str) -> Response:
     return redirect(url_for("admin.team_page", code=code))
 
 
+@bp.post("/admin/teams/<string:code>/members")
+@permissions.page(policy.leads_a_team)
+def change_members(code: str) -> Response:
+    principal = caller()
+    _check_team(code)
+    username = request.form.get("username", "").strip()[:64]
+    try:
+        if request.form.get("action") == "remove":
+            person = service.remove_member(principal, code, username)
+            flash(_("%(name)s is no longer in the team.", name=person["name"]), "ok")
+        else:
+            person = service.add_member(principal, code, username)
+            flash(_("%(name)s is in the team now.", name=person["name"]), "ok")
+        db.session.commit()
+    except ApiError as err:
+        db.session.rollback()
+        flash(page_message(err), "error")
+    return redirect(url_for("admin.team_page", code=code))
+
+
 @bp.post("/admin/teams/<string:code>/duty/<int:shift_id>/remove")
 @permissions.page(policy.leads_a_team)
 def remove_shift(code: str, shift_id: int) -> Response:

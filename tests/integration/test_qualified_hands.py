@@ -120,3 +120,22 @@ def test_the_load_per_member_and_team_counts_open_and_overdue_items(app, clients
     assert sign_in(server, "gaozhao2").get(f"{server}/admin/teams/ms-xiuzhou-gaozhao", timeout=10).status_code == 403
     desk = sign_in(server, "supervisor").get(f"{server}/tasks/{first['id']}", timeout=10).text
     assert "高照街道民声服务队 孙丽" in desk and ("1 件在办" in desk or "1 held" in desk)
+
+
+def test_a_leader_brings_people_into_the_team_and_takes_them_out(app, clients):
+    clock.set(T0)
+    leader = clients("gaozhao")
+    added = leader.request("PUT", "/teams/ms-xiuzhou-gaozhao/members/wangjiangjing")
+    assert added.status_code == 200 and "ms-xiuzhou-gaozhao" in added.json()["teams"]
+    assert added.json()["roles"] == ["caseworker"], "membership only: roles stay the administrator's"
+    no = new_case(clients)["case_no"]
+    act(clients, "dispatcher", no, DISPATCH_GAOZHAO)
+    step = open_item(clients, "wangjiangjing", no)
+    assert clients("wangjiangjing").post(f"/tasks/{step['id']}/claim").status_code == 200
+    assert clients("wangjiangjing").request("DELETE", "/teams/ms-xiuzhou-gaozhao/members/gaozhao2").status_code \
+        == 403, "not their team to lead"
+    removed = leader.request("DELETE", "/teams/ms-xiuzhou-gaozhao/members/wangjiangjing")
+    assert removed.status_code == 200 and "ms-xiuzhou-gaozhao" not in removed.json()["teams"]
+    assert open_item(clients, "gaozhao", no)["assignee"] is None, "the claimed step went back to the queue"
+    assert clients("wangjiangjing").get(f"/tasks/{step['id']}").status_code == 404
+    assert leader.request("DELETE", "/teams/ms-xiuzhou-gaozhao/members/gaozhao").status_code == 422
