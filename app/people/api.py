@@ -87,7 +87,8 @@ class UsersImport(MethodView):
     @permissions.api(policy.administers_people)
     def post(self) -> Any:
         args = query(ImportArgsSchema())
-        dry_run = args.get("dry_run") in ("1", "true")
+        # In the query (the contract's place) or, as some clients send it, beside the file.
+        dry_run = str(args.get("dry_run") or request.form.get("dry_run", "")).lower() in ("1", "true", "yes")
         if request.content_length is not None and request.content_length > MAX_ROSTER_BYTES + 64 * 1024:
             raise ApiError(413, f"a roster is {MAX_ROSTER_BYTES // (1024 * 1024)} MB at most")
         upload = request.files.get("file")

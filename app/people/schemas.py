@@ -121,9 +121,12 @@ class PasswordResetSchema(OpenSchema):
     must_change_password = fields.Boolean(required=True)
 
 
+DRY_RUN_WORDS = ("0", "1", "true", "false", "yes", "no", "True", "False")
+
+
 class ImportArgsSchema(OpenSchema):
-    dry_run = Str(validate=validate.OneOf(("0", "1", "true", "false")),
-                  metadata={"description": "1 or true: check only and import nothing"})
+    dry_run = Str(validate=validate.OneOf(DRY_RUN_WORDS),
+                  metadata={"description": "1, true or yes: check only and import nothing"})
 
 
 class RowProblemSchema(OpenSchema):
