@@ -143,6 +143,15 @@ def _team(code: str) -> Team:
     return team
 
 
+def _manager_of(code: str, what: str) -> Principal:
+    """The caller, if they lead the team or administer people (404 for no such team, else 403)."""
+    principal = caller()
+    _team(code)
+    if not policy.manages_team(principal, code):
+        raise Forbidden(f"only the leader of {code} or an administrator {what}")
+    return principal
+
+
 def check_sees_team(principal: Principal, code: str) -> Team:
     team = _team(code)
     if not (code in principal.teams or principal.has_role("supervisor") or policy.manages_team(principal, code)):
@@ -167,20 +176,14 @@ class TeamMember(MethodView):
                summary="Bring an existing person into the team (the team's leader or an administrator)")
     @permissions.api(policy.leads_a_team)
     def put(self, code: str, username: str) -> Any:
-        principal = caller()
-        _team(code)
-        if not policy.manages_team(principal, code):
-            raise Forbidden(f"only the leader of {code} or an administrator changes its members")
+        principal = _manager_of(code, "changes its members")
         return _committed(service.add_member(principal, code, username))
 
     @operation(blp, ok={200: PersonSchema}, errors=WRITE,
                summary="Take a person out of the team: their claimed steps of it go back to its queue")
     @permissions.api(policy.leads_a_team)
     def delete(self, code: str, username: str) -> Any:
-        principal = caller()
-        _team(code)
-        if not policy.manages_team(principal, code):
-            raise Forbidden(f"only the leader of {code} or an administrator changes its members")
+        principal = _manager_of(code, "changes its members")
         return _committed(service.remove_member(principal, code, username))
 
 
@@ -204,10 +207,7 @@ class TeamDuty(MethodView):
                summary="Put a member on duty from starts_at to ends_at (the team's leader or an administrator)")
     @permissions.api(policy.leads_a_team)
     def post(self, code: str) -> Any:
-        principal = caller()
-        _team(code)
-        if not policy.manages_team(principal, code):
-            raise Forbidden(f"only the leader of {code} or an administrator keeps its rota")
+        principal = _manager_of(code, "keeps its rota")
         data = load(ShiftCreateSchema(), json_body())
         shift = duty.add_shift(principal, code, data["username"], data["starts_at"], data["ends_at"])
         db.session.commit()
@@ -220,10 +220,7 @@ class TeamShift(MethodView):
                summary="Take a shift off the rota (answers the shift removed)")
     @permissions.api(policy.leads_a_team)
     def delete(self, code: str, shift_id: int) -> Any:
-        principal = caller()
-        _team(code)
-        if not policy.manages_team(principal, code):
-            raise Forbidden(f"only the leader of {code} or an administrator keeps its rota")
+        principal = _manager_of(code, "keeps its rota")
         removed = duty.remove_shift(principal, code, shift_id)
         db.session.commit()
         return removed

@@ -49,28 +49,22 @@ def username_problem(username: str) -> str | None:
     return None if USERNAME.match(username) else f"not a user name: {USERNAME_RULE}"
 
 
-def qualification_codes(parts: list[str]) -> tuple[list[str], list[str]]:
-    """(known codes, unknown words) of a list of qualification codes or their Chinese names."""
+def _codes(parts: list[str], aliases: dict[str, str], allowed: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(known codes, each once, in order; unknown words) of codes or their Chinese names."""
     known: list[str] = []
     unknown: list[str] = []
     for part in parts:
-        code = QUALIFICATION_ALIASES.get(part, part.lower())
-        if code in QUALIFICATIONS:
-            if code not in known:
-                known.append(code)
-        else:
+        code = aliases.get(part, part.lower())
+        if code not in allowed:
             unknown.append(part)
+        elif code not in known:
+            known.append(code)
     return known, unknown
+
+
+def qualification_codes(parts: list[str]) -> tuple[list[str], list[str]]:
+    return _codes(parts, QUALIFICATION_ALIASES, QUALIFICATIONS)
 
 
 def role_codes(parts: list[str], allowed: tuple[str, ...] = ROLES) -> tuple[list[str], list[str]]:
-    known: list[str] = []
-    unknown: list[str] = []
-    for part in parts:
-        code = ROLE_ALIASES.get(part, part.lower())
-        if code in allowed:
-            if code not in known:
-                known.append(code)
-        else:
-            unknown.append(part)
-    return known, unknown
+    return _codes(parts, ROLE_ALIASES, allowed)
