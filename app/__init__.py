@@ -47,17 +47,19 @@ def create_app(config: Any = None) -> Flask:
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
-    from app.http import ID_SCHEMA, IdConverter
+    from app.http import ID_SCHEMA, USERNAME_SCHEMA, IdConverter, UsernameConverter
     from app.jsonin import StrictJSONProvider
 
     app.json = StrictJSONProvider(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["username"] = UsernameConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     api.init_app(app)
     api.register_converter(IdConverter, lambda _converter: dict(ID_SCHEMA))
+    api.register_converter(UsernameConverter, lambda _converter: dict(USERNAME_SCHEMA))
     from app.apidoc import times_as_documented
 
     api.ma_plugin.converter.add_attribute_function(times_as_documented)

@@ -73,3 +73,12 @@ class LocalTime(fields.DateTime):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return local_iso(value)
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false in a JSON body, nothing else (0, 1 and "yes" are not booleans in the document either)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("must be true or false")
+        return value

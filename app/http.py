@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.errors import ApiError, Invalid
 from app.jsonin import strict_loads
@@ -43,6 +43,15 @@ class IdConverter(IntegerConverter):
     def __init__(self, map: Map) -> None:
         super().__init__(map, min=1, max=MAX_ID)
 
+
+class UsernameConverter(BaseConverter):
+    """A user name in a path; `import` is the roster import's own path, never a person (so that /users/import
+    answers for its POST alone)."""
+
+    regex = r"(?!import(?:/|$))[^/]{1,64}"
+
+
+USERNAME_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 64, "not": {"enum": ["import"]}}
 
 # The schema of an {id} in the OpenAPI document (registered with flask-smorest in create_app).
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}

@@ -20,6 +20,7 @@ from app.people import duty, roster, service
 from app.people.schemas import (
     ImportAnswerSchema,
     ImportArgsSchema,
+    ImportRefusedSchema,
     MembersSchema,
     PasswordResetSchema,
     PersonChangeSchema,
@@ -44,11 +45,16 @@ UPLOAD = {"type": "object", "required": ["file"], "properties": {
              "description": "XLSX or CSV: username, name, phone, team, role, qualifications, certificate_no"}}}
 
 
+def _once(values: list[str] | None) -> list[str] | None:
+    """A list as a set, in its order: the same team or qualification twice is the same one."""
+    return list(dict.fromkeys(values)) if values is not None else None
+
+
 def changes_of(data: dict[str, Any]) -> service.Changes:
     return service.Changes(
         name=data.get("name"), phone=data.get("phone") or None, clear_phone="phone" in data and not data["phone"],
-        roles=data.get("roles"), teams=data.get("teams"), leads=data.get("leads"),
-        qualifications=data.get("qualifications"), certificate_no=data.get("certificate_no"),
+        roles=_once(data.get("roles")), teams=_once(data.get("teams")), leads=_once(data.get("leads")),
+        qualifications=_once(data.get("qualifications")), certificate_no=data.get("certificate_no"),
         active=data.get("active"))
 
 
@@ -80,7 +86,7 @@ class Users(MethodView):
 
 @blp.route("/users/import")
 class UsersImport(MethodView):
-    @operation(blp, ok={200: ImportAnswerSchema, 422: ImportAnswerSchema}, errors=WRITE, query=ImportArgsSchema,
+    @operation(blp, ok={200: ImportAnswerSchema, 422: ImportRefusedSchema}, errors=WRITE, query=ImportArgsSchema,
                body=UPLOAD, content_type="multipart/form-data",
                summary="Import a roster (XLSX or CSV): every problem by row and column; nothing is imported while "
                        "there is one; then all rows in one transaction")
@@ -111,14 +117,15 @@ class UsersImport(MethodView):
         return _committed(body)
 
 
-@blp.route("/users/<string:username>")
+@blp.route("/users/<username:username>")
 class User(MethodView):
-    @operation(blp, ok={200: PersonSchema}, errors=(*READ_ONE, 400), summary="One person")
+    # 405: /users/import is the import's own path (POST only), never a person's.
+    @operation(blp, ok={200: PersonSchema}, errors=(*READ_ONE, 400, 405), summary="One person")
     @permissions.api(policy.administers_people)
     def get(self, username: str) -> Any:
         return service.get_person(username)
 
-    @operation(blp, ok={200: PersonSchema}, errors=WRITE, body=PersonChangeSchema,
+    @operation(blp, ok={200: PersonSchema}, errors=(*WRITE, 405), body=PersonChangeSchema,
                summary="Change a person: name, phone, roles, teams (and which they lead), qualifications, active")
     @permissions.api(policy.administers_people)
     def patch(self, username: str) -> Any:
@@ -126,7 +133,7 @@ class User(MethodView):
         return _committed(service.update_person(caller(), username, changes_of(data)))
 
 
-@blp.route("/users/<string:username>/password-reset")
+@blp.route("/users/<username:username>/password-reset")
 class PasswordReset(MethodView):
     @operation(blp, ok={200: PasswordResetSchema}, errors=WRITE,
                summary="A temporary password (shown once); every session ends, the next sign-in must change it")
@@ -170,7 +177,7 @@ class TeamMembers(MethodView):
         return service.team_members(principal, code)
 
 
-@blp.route("/teams/<string:code>/members/<string:username>")
+@blp.route("/teams/<string:code>/members/<username:username>")
 class TeamMember(MethodView):
     @operation(blp, ok={200: PersonSchema}, errors=WRITE,
                summary="Bring an existing person into the team (the team's leader or an administrator)")

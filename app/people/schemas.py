@@ -5,10 +5,10 @@ from typing import Any
 
 from marshmallow import RAISE, ValidationError, fields, pre_load, validate, validates_schema
 
-from app.apidoc import OpenSchema
+from app.apidoc import ErrorSchema, OpenSchema
 from app.auth.models import QUALIFICATIONS, ROLES
 from app.cases.schemas import PageSchema
-from app.fields import LocalTime, Moment, Str, Trimmed
+from app.fields import LocalTime, Moment, Str, StrictBoolean, Trimmed
 from app.people import rules
 
 _ROLE = Str(validate=validate.OneOf(ROLES))
@@ -59,7 +59,7 @@ class PersonChangeSchema(_PersonBody):
     qualifications = fields.List(_QUAL, validate=validate.Length(max=len(QUALIFICATIONS)))
     certificate_no = Trimmed(allow_none=True, validate=validate.Length(max=rules.CERTIFICATE_MAX),
                              metadata={"description": "the certificate number of the qualifications given"})
-    active = fields.Boolean(metadata={"description": "false deactivates: no sign-in, no token; the name stays on "
+    active = StrictBoolean(metadata={"description": "false deactivates: no sign-in, no token; the name stays on "
                                                      "what they did; their claimed steps go back to the queues"})
 
 
@@ -149,7 +149,19 @@ class ImportAnswerSchema(OpenSchema):
     imported = fields.Boolean(required=True)
     problems = fields.List(fields.Nested(RowProblemSchema), required=True)
     warnings = fields.List(fields.Nested(RowProblemSchema), required=True)
-    error = fields.Dict()
+
+
+class ImportRefusedSchema(ErrorSchema):
+    """422: the error; when the file was read, the roster's answer too (its problems, nothing imported)."""
+
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rows = fields.Integer()
+    dry_run = fields.Boolean()
+    imported = fields.Boolean()
+    problems = fields.List(fields.Nested(RowProblemSchema))
+    warnings = fields.List(fields.Nested(RowProblemSchema))
 
 
 class LoadSchema(OpenSchema):

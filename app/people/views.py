@@ -253,11 +253,11 @@ def _team_choices() -> list[tuple[str, str, str]]:
 
 def _changes_from(form: Any) -> service.Changes:
     phone = rules.normal_phone(form.get("phone", ""))
-    teams = [t for t in form.getlist("teams") if t][:100]
+    teams = list(dict.fromkeys(t for t in form.getlist("teams") if t))[:100]
     return service.Changes(name=form.get("name", "").strip()[:rules.NAME_MAX] or None, phone=phone or None,
-                           clear_phone=not phone, roles=[r for r in form.getlist("roles") if r],
+                           clear_phone=not phone, roles=list(dict.fromkeys(r for r in form.getlist("roles") if r)),
                            teams=teams, leads=[t for t in form.getlist("leads") if t in teams],
-                           qualifications=[q for q in form.getlist("qualifications") if q],
+                           qualifications=list(dict.fromkeys(q for q in form.getlist("qualifications") if q)),
                            certificate_no=form.get("certificate_no", "").strip()[:rules.CERTIFICATE_MAX] or None)
 
 

@@ -11,7 +11,7 @@ from app.auth import permissions, policy
 from app.auth.permissions import caller
 from app.cases.schemas import PageSchema
 from app.extensions import db
-from app.fields import Str, Trimmed
+from app.fields import Str, StrictBoolean, Trimmed
 from app.http import json_body, load, query
 from app.routing.models import TEAM_KINDS
 from app.routing.service import TEAM_CODE, create_team, list_teams, update_team
@@ -55,7 +55,7 @@ class TeamChangeSchema(OpenSchema):
         unknown = RAISE
 
     name = Trimmed(validate=validate.Length(min=1, max=128))
-    active = fields.Boolean(metadata={"description": "false closes the team (refused while it has open steps)"})
+    active = StrictBoolean(metadata={"description": "false closes the team (refused while it has open steps)"})
 
 
 class TeamPageSchema(PageSchema):

@@ -31,5 +31,9 @@ def test_the_document_and_the_service_agree(server, clients, tokens, user):
         capture_output=True, text=True, timeout=900, cwd=HERE, check=False)
     summary = result.stdout[-6000:]
     print(summary)
+    # The whole report, for reading every failure (the assertion shows its end).
+    artifacts = HERE.parents[1] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"fuzz-{user}.txt").write_text(result.stdout, encoding="utf-8")
     assert result.returncode == 0, summary
     assert " passed" in summary and "failures" not in summary.split("SUMMARY")[-1].lower(), summary
