@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.types import UTCDateTime
+from app.types import BigId, UTCDateTime
 
 
 class DutyShift(db.Model):  # type: ignore[name-defined]
@@ -15,7 +15,7 @@ class DutyShift(db.Model):  # type: ignore[name-defined]
     __tablename__ = "duty_shifts"
     __table_args__ = (Index("ix_duty_shifts_team_time", "team_code", "ends_at", "starts_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_code: Mapped[str] = mapped_column(ForeignKey("teams.code"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -35,7 +35,7 @@ def upgrade():
     )
     op.create_table(
         'duty_shifts',
-        sa.Column('id', sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), primary_key=True, autoincrement=True),
         sa.Column('team_code', sa.String(length=64), sa.ForeignKey('teams.code'), nullable=False),
         sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id', ondelete='CASCADE'), nullable=False),
         sa.Column('starts_at', UTCDateTime(), nullable=False),
