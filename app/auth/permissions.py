@@ -41,7 +41,8 @@ def api(rule: Rule, conceal: Callable[..., None] | None = None) -> Callable[[Vie
             principal = current_principal()
             if principal is None:
                 raise ApiError(401, "sign in or send 'Authorization: Bearer <token>'")
-            if principal.must_change_password and "Authorization" not in request.headers:
+            # The session speaks for the caller exactly when no credential was sent (an empty header included).
+            if principal.must_change_password and not request.headers.get("Authorization"):
                 raise ApiError(403, "change your password first (an administrator reset it)",
                                code="password_change_required")
             if not rule(principal):

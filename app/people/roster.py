@@ -37,6 +37,9 @@ HEADER_ALIASES = {"用户名": "username", "账号": "username", "登录名": "u
 MAX_ROWS = 20_000
 MAX_CELL = 256
 MAX_INFLATED = 100 * 1024 * 1024
+MAX_COLUMNS = 64
+# Rows read at all, blank ones included: a sheet may declare a million empty rows.
+MAX_SHEET_ROWS = 5 * MAX_ROWS
 # A team's role when its row leaves the role empty: what its members do there.
 ROLE_BY_TEAM_KIND = {"court": "court", "callback": "callback", "dispatch": "dispatcher", "supervision": "supervisor"}
 _YES = {"1", "y", "yes", "true", "是", "√", "✓", "队长", "负责人"}
@@ -119,7 +122,9 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         raise Unreadable(f"not a readable XLSX file ({type(err).__name__})") from None
     try:
         sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
+        # Read-only openpyxl pads every row to the sheet's declared width (16,384 columns for a sheet that claims
+        # XFD): a roster has eight columns, so nothing past the 64th is read.
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
             yield [_cell(v) for v in values]
     except Exception as err:  # a sheet damaged past its first rows
         raise Unreadable(f"the XLSX sheet cannot be read ({type(err).__name__})") from None
@@ -178,6 +183,11 @@ def parse(filename: str, data: bytes) -> tuple[list[tuple[int, dict[str, str]]],
         columns, problems = _header(header)
         out: list[tuple[int, dict[str, str]]] = []
         for number, values in enumerate(rows, start=2):
+            if number > MAX_SHEET_ROWS:
+                problems.append(Problem(number, "username", f"more than {MAX_SHEET_ROWS} rows, blank ones "
+                                                            f"included: split the roster", "too_many_rows",
+                                        str(MAX_SHEET_ROWS)))
+                break
             if not any(values):
                 continue  # blank lines between teams
             if len(out) >= MAX_ROWS:
@@ -238,6 +248,8 @@ def check(rows: list[tuple[int, dict[str, str]]], teams: _Teams) -> tuple[list[M
             bad("name", "required", "required")
         elif len(name) > rules.NAME_MAX:
             bad("name", f"longer than {rules.NAME_MAX} characters", "too_long", str(rules.NAME_MAX))
+        elif rules.name_problem(name):
+            bad("name", f"the name {rules.name_problem(name)}", "unsafe_name", name)
         phone = rules.normal_phone(cells.get("phone", "")) or None
         if phone and rules.phone_problem(phone):
             bad("phone", f"{cells.get('phone')} is {rules.phone_problem(phone)}", "bad_phone", cells.get("phone", ""))
@@ -304,6 +316,7 @@ def import_roster(actor: Principal, filename: str, data: bytes, *, dry_run: bool
     members, row_problems, warnings = check(rows, _Teams.load()) if not problems else ([], [], [])
     outcome = Outcome(rows=len(rows), problems=problems + row_problems, warnings=warnings, dry_run=dry_run)
     users, teams, quals = _existing([m.username for m in members])
+    members = _without_case_twins(members, users, outcome.problems)
     new = [m for m in members if m.username not in users]
     changes: list[tuple[Member, Any, dict[str, Any]]] = []
     for member in members:
@@ -325,6 +338,20 @@ def import_roster(actor: Principal, filename: str, data: bytes, *, dry_run: bool
         return outcome
     _write(actor, filename, new, changes)
     return outcome
+
+
+def _without_case_twins(members: list[Member], users: dict[str, Any], problems: list[Problem]) -> list[Member]:
+    """A new user name that differs from someone's only in case (Admin beside admin) is a look-alike: refused."""
+    known = {name.lower(): name for name in db.session.execute(select(User.username)).scalars()}
+    kept = []
+    for member in members:
+        twin = known.get(member.username.lower())
+        if member.username not in users and twin is not None:
+            problems.append(Problem(member.row, "username", f"{member.username} differs from the user {twin} only in "
+                                                            f"case", "case_twin", twin))
+        else:
+            kept.append(member)
+    return kept
 
 
 def _change(member: Member, user: Any, teams: set[str], quals: dict[str, str | None]) -> dict[str, Any]:

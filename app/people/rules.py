@@ -45,6 +45,19 @@ def normal_phone(raw: str) -> str:
     return phone.replace("-", "") if len(phone.replace("-", "")) == 11 and phone.startswith("1") else phone
 
 
+# Control characters, bidirectional overrides and zero-width characters make a name look like another one (or
+# reorder a line in a log); a leading =, +, - or @ is a formula to a spreadsheet that opens an export.
+_UNSAFE_IN_NAME = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def name_problem(name: str) -> str | None:
+    if _UNSAFE_IN_NAME.search(name):
+        return "holds control, direction or zero-width characters"
+    if name[:1] in ("=", "+", "-", "@"):
+        return "starts with =, +, - or @ (a spreadsheet would read a formula)"
+    return None
+
+
 def username_problem(username: str) -> str | None:
     return None if USERNAME.match(username) else f"not a user name: {USERNAME_RULE}"
 

@@ -49,8 +49,14 @@ class _PersonBody(_Body):
         return out
 
 
+def _safe_name(name: str) -> None:
+    problem = rules.name_problem(name)
+    if problem:
+        raise ValidationError(problem)
+
+
 class PersonChangeSchema(_PersonBody):
-    name = Trimmed(validate=[validate.Length(min=1, max=rules.NAME_MAX)])
+    name = Trimmed(validate=[validate.Length(min=1, max=rules.NAME_MAX), _safe_name])
     phone = _Phone(allow_none=True, validate=validate.Length(max=32))
     roles = fields.List(_ROLE, validate=validate.Length(min=1, max=len(ROLES)))
     teams = fields.List(_TEAM, validate=validate.Length(max=100))
@@ -65,7 +71,7 @@ class PersonChangeSchema(_PersonBody):
 
 class PersonCreateSchema(PersonChangeSchema):
     username = Trimmed(required=True, validate=validate.Regexp(rules.USERNAME.pattern, error=rules.USERNAME_RULE))
-    name = Trimmed(required=True, validate=[validate.Length(min=1, max=rules.NAME_MAX)])
+    name = Trimmed(required=True, validate=[validate.Length(min=1, max=rules.NAME_MAX), _safe_name])
     roles = fields.List(_ROLE, required=True, validate=validate.Length(min=1, max=len(ROLES)))
     password = Str(load_only=True, validate=validate.Length(max=256), metadata={
         "description": "optional: without it the answer carries a temporary password, changed at first sign-in"})

@@ -213,8 +213,12 @@ def create_person(actor: Principal, username: str, changes: Changes, password: s
     if problems:
         raise Invalid("the user does not pass validation: " + "; ".join(
             f"{k}: {', '.join(v)}" for k, v in sorted(problems.items())), problems)
-    if db.session.execute(select(users_t.c.id).where(users_t.c.username == username)).first() is not None:
-        raise Conflict(f"there is a user {username} already", code="exists")
+    same = db.session.execute(select(users_t.c.username).where(
+        func.lower(users_t.c.username) == username.lower())).scalar()
+    if same is not None:
+        # Admin beside admin would be a look-alike in every timeline and picker.
+        raise Conflict(f"there is a user {same} already" + ("" if same == username else " (only the case differs)"),
+                       code="exists")
     if password:
         check_policy(password, username, changes.name)
     temporary = None if password else temporary_password()

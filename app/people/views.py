@@ -142,6 +142,9 @@ def add_shift(code: str) -> Response:
     except (ValueError, KeyError):
         flash(_("Give the shift's date and times."), "error")
         return redirect(url_for("admin.team_page", code=code))
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        flash(_("Give the shift's date and times."), "error")
+        return redirect(url_for("admin.team_page", code=code))
     starts_at, ends_at = duty.shift_times(day, form.get("kind", "day"), start, end)
     try:
         shift = duty.add_shift(principal, code, form.get("username", "").strip()[:64], starts_at, ends_at)
@@ -241,6 +244,8 @@ def describe(problem: roster.Problem) -> str:
         "empty": _("the file is empty"), "too_many_rows": _("more than %(value)s rows: split the roster",
                                                            value=value),
         "no_certificate": _("a people's mediator without a certificate number"),
+        "case_twin": _("differs from the user %(value)s only in upper and lower case", value=value),
+        "unsafe_name": _("the name holds invisible or control characters, or starts with =, +, - or @"),
         "deactivated": _("this person is deactivated; the import does not reactivate anyone"),
     }
     return str(words.get(problem.kind, problem.message))

@@ -248,3 +248,45 @@ def test_a_person_may_be_written_with_the_roster_s_column_names(clients):
     assert made.status_code == 201, made.text
     assert (made.json()["name"], made.json()["roles"], made.json()["teams"]) == (
         "人事同步 郑一", ["caseworker"], ["ms-xiuzhou-gaozhao"])
+
+
+def test_what_an_outside_attack_found_stays_fixed(app, clients, server):
+    """From an attack on the service: the forced change bypassed by an empty Authorization header, a 1.5 KB sheet
+    declaring 16,384 columns, look-alike user names, names that are formulas or hide characters, a rota date at
+    the calendar's edge."""
+    import io
+    import time
+
+    from openpyxl import Workbook
+
+    from tests.web import CSRF, sign_in
+
+    temporary = clients("admin").post("/users/gaozhao2/password-reset").json()["temporary_password"]
+    browser = sign_in(server, "gaozhao2", temporary)
+    assert browser.get(f"{server}/api/v1/tasks", headers={"Authorization": ""}, timeout=10).status_code == 403
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("wide")
+    sheet.append(["username", "name", "team"])
+    sheet.append(["wide1", "宽一", "ms-xiuzhou-gaozhao"] + [None] * 16000 + ["x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    started = time.perf_counter()
+    wide = _upload(clients, buffer.getvalue(), "wide.xlsx", dry_run=True)
+    assert wide.status_code == 200 and wide.json()["created"] == 1
+    assert time.perf_counter() - started < 30, "the sheet's declared width is not read"
+
+    twin = clients("admin").post("/users", json={"username": "Admin", "name": "管理员", "roles": ["caseworker"]})
+    assert twin.status_code == 409 and "case" in twin.json()["error"]["message"]
+    header = "username,name,team\n"
+    body = _upload(clients, (header + "GAOZHAO,李强二,ms-xiuzhou-gaozhao\nok7,=HYPERLINK(\"x\"),ms-xiuzhou-gaozhao\n"
+                             "ok8,王\u202e八,ms-xiuzhou-gaozhao\n").encode(), "r.csv", dry_run=True).json()
+    assert [(p["row"], p["kind"]) for p in body["problems"]] == [(2, "case_twin"), (3, "unsafe_name"),
+                                                                  (4, "unsafe_name")]
+    assert clients("admin").request("PATCH", "/users/gaozhao2", json={"name": "a\u001b[31mb"}).status_code == 422
+
+    admin = sign_in(server, "admin")
+    page = admin.get(f"{server}/admin/teams/ms-xiuzhou-gaozhao", timeout=10)
+    edge = admin.post(f"{server}/admin/teams/ms-xiuzhou-gaozhao/duty", timeout=10, allow_redirects=False, data={
+        "day": "9999-12-31", "kind": "night", "username": "gaozhao", "csrf_token": CSRF.search(page.text).group(1)})
+    assert edge.status_code == 302
