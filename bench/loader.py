@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, insert, select
 
+from app.auth.models import QUALIFICATIONS
 from app.auth.principal import Principal
 from app.cases.service import open_case
 from app.casework.models import Case, CaseEvent, WorkItem
@@ -32,7 +33,9 @@ STEPS = [
     {"satisfaction": "satisfied"},
 ]
 BULK_PREFIX = "MSB"
-ROBOT = Principal(0, "bench-loader", "bench", frozenset({"admin"}), frozenset())
+# It records the mediations of its template cases too: it holds the qualifications steps may require.
+ROBOT = Principal(0, "bench-loader", "bench", frozenset({"admin"}), frozenset(),
+                  qualifications=frozenset(QUALIFICATIONS))
 
 
 def _template(app: Flask, steps: int, n: int) -> dict[str, Any]:
