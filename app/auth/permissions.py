@@ -12,7 +12,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.principal import Principal
-from app.auth.request import current_principal
+from app.auth.request import current_principal, via_session
 from app.errors import ApiError, Forbidden
 from app.extensions import login_manager
 from app.web import session_principal
@@ -41,8 +41,8 @@ def api(rule: Rule, conceal: Callable[..., None] | None = None) -> Callable[[Vie
             principal = current_principal()
             if principal is None:
                 raise ApiError(401, "sign in or send 'Authorization: Bearer <token>'")
-            # The session speaks for the caller exactly when no credential was sent (an empty header included).
-            if principal.must_change_password and not request.headers.get("Authorization"):
+            # A token is a credential of its own; a session signed in with a reset password is not one yet.
+            if principal.must_change_password and via_session():
                 raise ApiError(403, "change your password first (an administrator reset it)",
                                code="password_change_required")
             if not rule(principal):

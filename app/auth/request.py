@@ -19,7 +19,13 @@ def current_principal() -> Principal | None:
         principal = tokens.resolve(token.strip()[:256])
     if principal is None and not header:
         principal = session_principal()
+        g.principal_via_session = principal is not None
         if principal is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
             csrf.protect()  # a signed-in browser calling the API must send X-CSRFToken
     g.principal = principal
     return principal
+
+
+def via_session() -> bool:
+    """Whether the request's principal is a signed-in browser's (no credential was sent with it)."""
+    return bool(g.get("principal_via_session"))

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from app.auth import audit
-from app.auth.models import Membership, Qualification, User
+from app.auth.models import QUALIFICATIONS, ROLES, Membership, Qualification, User
 from app.auth.principal import Principal
 from app.engine import clock
 from app.extensions import db
@@ -263,7 +263,7 @@ def check(rows: list[tuple[int, dict[str, str]]], teams: _Teams) -> tuple[list[M
         role_parts = rules.split_list(cells.get("role", ""))
         roles, unknown_roles = rules.role_codes(role_parts, rules.ROSTER_ROLES)
         for part in unknown_roles:
-            granted = part.lower() in ("admin", "monitor")
+            granted = part.lower() in ROLES  # a role, but not one a roster may give
             bad("role", f"a roster cannot grant the role {part}" if granted else
                 f"unknown role {part}; roles are {', '.join(rules.ROSTER_ROLES)}",
                 "role_not_granted" if granted else "unknown_role", part)
@@ -271,9 +271,8 @@ def check(rows: list[tuple[int, dict[str, str]]], teams: _Teams) -> tuple[list[M
             roles = [ROLE_BY_TEAM_KIND.get(teams.kinds[team], "caseworker")]
         quals, unknown_quals = rules.qualification_codes(rules.split_list(cells.get("qualifications", "")))
         for part in unknown_quals:
-            bad("qualifications", f"unknown qualification {part}; they are social_worker, counsellor, "
-                                  f"labour_coordinator, mediator (or 社会工作师, 心理咨询师, 劳动关系协调员, "
-                                  f"人民调解员)", "unknown_qualification", part)
+            bad("qualifications", f"unknown qualification {part}; they are {', '.join(QUALIFICATIONS)} (or "
+                                  f"社会工作师, 心理咨询师, 劳动关系协调员, 人民调解员)", "unknown_qualification", part)
         certificate = cells.get("certificate_no", "") or None
         if certificate and len(certificate) > rules.CERTIFICATE_MAX:
             bad("certificate_no", f"longer than {rules.CERTIFICATE_MAX} characters", "too_long",

@@ -15,6 +15,7 @@ from app.auth.models import QUALIFICATIONS, ROLES, Membership, Qualification, Us
 from app.auth.passwords import check_policy, hash_password
 from app.auth.principal import Principal
 from app.auth.service import end_sessions
+from app.cases.masking import Mask
 from app.casework import operations
 from app.casework.models import WorkItem
 from app.casework.unit import CaseRef, CaseUnit
@@ -29,6 +30,8 @@ users_t = User.__table__
 members_t = Membership.__table__
 quals_t = Qualification.__table__
 items_t = WorkItem.__table__
+# Teammates' phones as the case reads mask a reporter's: the first three and last four digits.
+MASKED = Mask(personal=False, own_teams=frozenset())
 
 
 @dataclass
@@ -295,12 +298,15 @@ def _set_active(actor: Principal, user: User, active: bool) -> None:
                  detail=f"by {actor.username}; {released} claimed steps back to their teams' queues")
 
 
-def release_claims(username: str, actor: str) -> int:
-    """A deactivated member's claimed steps go back to their teams' queues, each a case change of its own
-    (the case's timeline says who released it and why)."""
+def release_claims(username: str, actor: str, team_code: str | None = None) -> int:
+    """The person's claimed steps (of every team, or of this one) go back to the queues, each a case change of its
+    own (the case's timeline says who released it)."""
+    conditions = [items_t.c.assignee == username, items_t.c.state == "claimed"]
+    if team_code is not None:
+        conditions.append(items_t.c.team_code == team_code)
     rows = db.session.execute(select(items_t.c.id, items_t.c.case_id, items_t.c.case_no, items_t.c.name,
                                      items_t.c.element_id, items_t.c.assignee, items_t.c.lane)
-                              .where(items_t.c.assignee == username, items_t.c.state == "claimed")).all()
+                              .where(*conditions)).all()
     for row in rows:
         operations.release(CaseUnit(CaseRef.of_item(row)), row, actor)
     return len(rows)
@@ -332,7 +338,7 @@ def team_members(principal: Principal, team_code: str) -> dict[str, Any]:
     on_duty = {p["username"] for p in duty.on_duty([team_code]).get(team_code, [])}
     loads = workload.by_member([team_code])
     items = [{"username": p["username"], "name": p["name"],
-              "phone": p["phone"] if in_full else masked_phone(p["phone"]), "roles": p["roles"],
+              "phone": p["phone"] if in_full else MASKED.phone(p["phone"]), "roles": p["roles"],
               "qualifications": p["qualifications"], "leader": team_code in p["leads"], "active": p["active"],
               "on_duty": p["username"] in on_duty,
               "load": loads.get(p["username"], workload.Load()).as_json()} for p in people]
@@ -340,13 +346,6 @@ def team_members(principal: Principal, team_code: str) -> dict[str, Any]:
     return {"team": {"code": team.code, "name": team.name, "kind": team.kind},
             "load": workload.by_team([team_code]).get(team_code, workload.Load()).as_json(),
             "items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)}
-
-
-def masked_phone(phone: str | None) -> str | None:
-    if not phone:
-        return phone
-    digits = phone.replace("-", "")
-    return digits[:3] + "*" * max(len(digits) - 7, 1) + digits[-4:] if len(digits) >= 8 else "*" * len(digits)
 
 
 def add_member(actor: Principal, team_code: str, username: str) -> dict[str, Any]:
@@ -375,16 +374,11 @@ def remove_member(actor: Principal, team_code: str, username: str) -> dict[str, 
     if member is None:
         raise NotFound(f"{username} is not a member of {team_code}")
     db.session.execute(delete(members_t).where(members_t.c.user_id == user.id, members_t.c.team_code == team_code))
-    rows = db.session.execute(select(items_t.c.id, items_t.c.case_id, items_t.c.case_no, items_t.c.name,
-                                     items_t.c.element_id, items_t.c.assignee, items_t.c.lane)
-                              .where(items_t.c.assignee == username, items_t.c.state == "claimed",
-                                     items_t.c.team_code == team_code)).all()
-    for row in rows:
-        operations.release(CaseUnit(CaseRef.of_item(row)), row, actor.username)
+    released = release_claims(username, actor.username, team_code)
     shifts = DutyShift.__table__
     db.session.execute(delete(shifts).where(shifts.c.user_id == user.id, shifts.c.team_code == team_code,
                                             shifts.c.ends_at > clock.now()))
     _bump(user.id)
     audit.record("team.member_removed", username=username, user_id=user.id,
-                 detail=f"by {actor.username}; {team_code}; {len(rows)} claimed steps back to the queue")
+                 detail=f"by {actor.username}; {team_code}; {released} claimed steps back to the queue")
     return get_person(username)

@@ -20,8 +20,7 @@ def list_teams(kind: str | None = None, township: str | None = None) -> list[dic
         query = query.where(Team.kind == kind)
     if township:
         query = query.where(Team.township_code == township)
-    return [{"code": t.code, "name": t.name, "kind": t.kind, "township": township_ref(t.township_code),
-             "county": t.county_code, "unit_of": unit_of(t.code)} for t in db.session.execute(query).scalars()]
+    return [team_answer(t) for t in db.session.execute(query).scalars()]
 
 
 TEAM_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
