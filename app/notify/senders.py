@@ -33,7 +33,11 @@ class LogSender:
     name = "log"
 
     def send(self, message: Message) -> None:
-        to = {**message.to, "phone": masked_phone(message.to.get("phone"))} if "phone" in message.to else message.to
+        to = dict(message.to)
+        if "phone" in to:
+            to["phone"] = masked_phone(to["phone"])
+        if "on_duty" in to:  # a team's notice names its members on duty, with their phones
+            to["on_duty"] = [{**p, "phone": masked_phone(p.get("phone"))} for p in to["on_duty"]]
         log.info("notify %s %s %s to=%s %s", message.key, message.kind, message.case_no,
                  json.dumps(to, ensure_ascii=False), message.text)
 
