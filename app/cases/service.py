@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 
 from app.auth import policy
 from app.auth.principal import Principal
@@ -14,6 +14,7 @@ from app.cases.models import CaseExpert
 from app.casework import operations
 from app.casework.models import ENDED_STATUSES, OPEN_STATES, Case, CaseEvent, WorkItem
 from app.casework.unit import CaseUnit
+from app.database import execute
 from app.engine import clock
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -70,12 +71,16 @@ def _normalise_place_and_category(payload: dict[str, Any]) -> tuple[str | None, 
     return (place.code if place else None), (category.code if category else None), warnings
 
 
+# Core on the session's connection: the case tables are written by the unit of work's Core statements only, so
+# there is never an ORM object to flush first, and intake skips the ORM's per-statement work.
+_BY_REF = select(cases_t.c.case_no).where(cases_t.c.channel == bindparam("channel"),
+                                         cases_t.c.external_ref == bindparam("external_ref"))
+
+
 def _find_by_ref(channel: str, external_ref: str | None) -> Any:
     if not external_ref:
         return None
-    return db.session.execute(
-        select(cases_t.c.case_no).where(cases_t.c.channel == channel, cases_t.c.external_ref == external_ref)
-    ).first()
+    return execute(_BY_REF, {"channel": channel, "external_ref": external_ref}).first()
 
 
 def open_case(principal: Principal, payload: dict[str, Any], ignored_fields: list[str]) -> tuple[str, bool]:

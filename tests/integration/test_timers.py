@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.engine import clock
+from app.extensions import db
 from tests.flows import DISPATCH_GAOZHAO, act, case, new_case, open_item, tick
+from tests.statements import SUITE_STATEMENTS
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Jiaxing
 
@@ -126,3 +128,20 @@ def test_a_closed_case_has_no_timers(app, clients, at_t0, sql):
 def test_tick_refuses_a_time_without_offset(app):
     result = app.test_cli_runner().invoke(args=["timers", "tick", "--now", "2026-12-01T10:00:00"])
     assert result.exit_code != 0 and "offset" in result.output
+
+
+def test_a_sweep_with_nothing_due_takes_no_write_lock(app, clients, at_t0):
+    """SQLite has one writer: a sweep that finds nothing due only reads, so it neither waits for a request that
+    is writing nor makes one wait; a sweep with something due takes the lock and fires it."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's sweep locks only the due rows (FOR UPDATE SKIP LOCKED)")
+    no = new_case(clients)["case_no"]
+    with SUITE_STATEMENTS.recording() as idle:
+        assert "fired 0 timer(s)" in tick(app, T0 + timedelta(seconds=59))
+    assert [s.sql for s in idle if s.sql.startswith("SELECT")], "the sweep looked"
+    assert not [s.sql for s in idle if s.sql.startswith("BEGIN IMMEDIATE")]
+    with SUITE_STATEMENTS.recording() as due:
+        assert "fired 1 timer(s) on 1 case(s)" in tick(app, T0 + timedelta(minutes=2))
+    assert [s.sql for s in due if s.sql.startswith("BEGIN IMMEDIATE")]
+    assert fired_timers(clients, no) == ["Timer_route_remind"]
