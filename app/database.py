@@ -100,6 +100,9 @@ def release_session(_error: BaseException | None = None) -> None:
 
     from app.extensions import db
 
+    # The mode was the request's: a thread that serves requests in turn (the test client, a CLI command after
+    # one) must not begin its next write transaction as a read.
+    read_only.set(False)
     try:
         db.session.remove()
     except (OperationalError, InterfaceError):

@@ -137,6 +137,9 @@ def test_a_sweep_with_nothing_due_takes_no_write_lock(app, clients, at_t0):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL's sweep locks only the due rows (FOR UPDATE SKIP LOCKED)")
     no = new_case(clients)["case_no"]
+    # A GET served on this thread first: the sweep must not inherit that request's read-only mode (it did, and
+    # its writes began with a plain BEGIN).
+    assert app.test_client().get("/readyz").status_code == 200
     with SUITE_STATEMENTS.recording() as idle:
         assert "fired 0 timer(s)" in tick(app, T0 + timedelta(seconds=59))
     assert [s.sql for s in idle if s.sql.startswith("SELECT")], "the sweep looked"
