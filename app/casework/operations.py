@@ -48,7 +48,7 @@ def open_case(row: dict[str, Any], bundle: ProcessBundle, start_data: Callable[[
     now: datetime = row["opened_at"]
     try:
         with db.session.begin_nested():
-            case_id = execute(sql.INSERT_CASE.values(**row)).scalar_one()
+            case_id = execute(sql.INSERT_CASE, row).scalar_one()  # bound, not literal: the statement stays cached
     except IntegrityError:
         return None
     case_no = case_number(now, case_id)

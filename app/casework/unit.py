@@ -272,8 +272,11 @@ class CaseUnit:
         saved = plan.saved
         data = self._event_data(plan)
         if plan.case_values is not None:
-            statement = sql.SAVE_CASE.values(**self._case_values) if self._case_values else sql.SAVE_CASE
-            if affected(execute(statement, plan.case_values)) != 1:
+            statement, values = sql.SAVE_CASE, plan.case_values
+            if self._case_values:
+                statement = sql.save_case_setting(tuple(sorted(self._case_values)))
+                values = {**values, **{f"x_{c}": v for c, v in self._case_values.items()}}
+            if affected(execute(statement, values)) != 1:
                 raise Conflict(STALE, code="case_changed")
             if plan.gone:
                 saved.cancelled = list(execute(sql.CANCEL_ITEMS, {
