@@ -43,7 +43,7 @@ def create_app(config: Any = None) -> Flask:
     from app.configcheck import check as check_config
 
     check_config(app.config, production=bool(app.config.get("REQUIRE_SECRET_KEY")))
-    from app.database import begin_request, configure_engine, engine_options, release_session
+    from app.database import begin_request, configure_engine, end_request, engine_options
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
@@ -122,7 +122,7 @@ def create_app(config: Any = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
 
-    app.teardown_request(release_session)
+    app.teardown_request(end_request)
 
     @app.before_request
     def _transaction_mode() -> None:

@@ -91,6 +91,14 @@ def begin_request(endpoint: str | None, method: str) -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+def end_request(_error: BaseException | None = None) -> None:
+    """After every request: its session ends, and so does its transaction mode, which was the request's: a thread
+    that serves requests in turn (the test client, a CLI command after one) must not begin its next write
+    transaction as a read."""
+    read_only.set(False)
+    release_session()
+
+
 def release_session(_error: BaseException | None = None) -> None:
     """The request's session ends, whatever became of its database: a ROLLBACK that fails on a dead connection
     does not turn an answer into a 500. SQLAlchemy has invalidated the dead connection by then; the second remove
@@ -100,9 +108,6 @@ def release_session(_error: BaseException | None = None) -> None:
 
     from app.extensions import db
 
-    # The mode was the request's: a thread that serves requests in turn (the test client, a CLI command after
-    # one) must not begin its next write transaction as a read.
-    read_only.set(False)
     try:
         db.session.remove()
     except (OperationalError, InterfaceError):
@@ -119,14 +124,17 @@ def execute(statement: Any, params: Any = None) -> Any:
 
 
 def _connection(session: Any) -> Any:
-    """The connection of the session's transaction, looked up once per transaction: ``Session.connection()``
-    resolves the bind and walks the transaction's state on every call (a twentieth of the replay's time)."""
-    root = session.get_transaction()
+    """The connection of the session's current transaction, looked up once per transaction:
+    ``Session.connection()`` resolves the bind and walks the transaction's state on every call (a twentieth of the
+    replay's time). Keyed by the innermost transaction, a savepoint included: inside ``begin_nested()`` the first
+    statement must go through ``Session.connection()``, which emits the SAVEPOINT; bypassing it let an
+    IntegrityError abort PostgreSQL's whole transaction instead of only the savepoint."""
+    current = session.get_nested_transaction() or session.get_transaction()
     cached = session.info.get("core_connection")
-    if root is not None and cached is not None and cached[0] is root and root.is_active:
+    if current is not None and cached is not None and cached[0] is current and current.is_active:
         return cached[1]
-    connection = session.connection()
-    session.info["core_connection"] = (session.get_transaction(), connection)
+    connection = session.connection()  # begins the transaction (or the savepoint's SAVEPOINT) when there was none
+    session.info["core_connection"] = (session.get_nested_transaction() or session.get_transaction(), connection)
     return connection
 
 

@@ -49,12 +49,17 @@ def save_case(p: Param) -> Any:
 SAVE_CASE = save_case(bound)
 
 
+def save_case_setting(extra: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """SAVE_CASE that also sets ``extra``'s columns, and the parameters that carry their values."""
+    return _save_case_setting(tuple(sorted(extra))), {f"x_{c}": v for c, v in extra.items()}
+
+
 @lru_cache(maxsize=32)
-def save_case_setting(columns: tuple[str, ...]) -> Any:
-    """SAVE_CASE that also sets these columns, each from the bound parameter ``x_<column>``. Built once per set of
-    columns: a statement made with literal values per save was cache-keyed anew each time, walking every value.
-    """
+def _save_case_setting(columns: tuple[str, ...]) -> Any:
+    # Built once per set of columns: a statement made with literal values per save was cache-keyed anew each
+    # time, walking every value.
     return SAVE_CASE.values(**{c: bindparam(f"x_{c}", type_=cases_t.c[c].type) for c in columns})
+
 # A team's first claim of a step, when the case itself is not saved (a claim changes no workflow).
 FIRST_RESPONSE = update(cases_t).where(cases_t.c.id == bindparam("b_id"), cases_t.c.first_response_at.is_(None)) \
     .values(first_response_at=bindparam("first_response_at", type_=UTCDateTime))

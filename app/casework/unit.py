@@ -274,8 +274,8 @@ class CaseUnit:
         if plan.case_values is not None:
             statement, values = sql.SAVE_CASE, plan.case_values
             if self._case_values:
-                statement = sql.save_case_setting(tuple(sorted(self._case_values)))
-                values = {**values, **{f"x_{c}": v for c, v in self._case_values.items()}}
+                statement, extra = sql.save_case_setting(self._case_values)
+                values = {**values, **extra}
             if affected(execute(statement, values)) != 1:
                 raise Conflict(STALE, code="case_changed")
             if plan.gone:

@@ -79,17 +79,6 @@ def tick(now: datetime, batch_size: int = 20) -> TickResult:
         metrics.SWEEPS.inc()
         metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
         return result
-    writing = read_only.set(False)  # the sweep writes whatever the calling thread last served
-    try:
-        _fire_due(now, batch_size, result)
-    finally:
-        read_only.reset(writing)
-    metrics.SWEEPS.inc()
-    metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
-    return result
-
-
-def _fire_due(now: datetime, batch_size: int, result: TickResult) -> None:
     last: tuple[datetime, int] | None = None
     counted = (0, 0)
     with clock.frozen_at(now):
@@ -115,6 +104,9 @@ def _fire_due(now: datetime, batch_size: int, result: TickResult) -> None:
             db.session.commit()
             _count(result, counted)
             counted = (result.timers, result.failed)
+    metrics.SWEEPS.inc()
+    metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
+    return result
 
 
 def _count(result: TickResult, counted: tuple[int, int]) -> None:
