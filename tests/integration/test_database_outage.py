@@ -45,8 +45,9 @@ def test_an_outage_answers_503_and_service_returns(tmp_path):
         flask(env, "db", "upgrade")
         flask(env, "demo", "load")
         token = flask(env, "users", "token", "intake").strip()
-        web = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "--bind",
-                                f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+        # Started as deploy/ and scripts/run start it: each worker loads the model before it takes requests.
+        web = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--threads", "4", "-c", "python:app.serving",
+                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
                                cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                stderr=(tmp_path / "web.log").open("w"))
         worker = subprocess.Popen([str(BIN / "flask"), "--app", "app", "timers", "run", "--interval", "0.3"],

@@ -59,3 +59,18 @@ def test_fast_path_equals_the_pipeline():
         assert np.allclose(probabilities, expected[i], rtol=0, atol=1e-12), text
         assert abs(rows[i] - row).max() < 1e-12
         assert max(range(len(probabilities)), key=probabilities.__getitem__) == int(np.argmax(expected[i]))
+
+
+def test_concurrent_first_callers_share_one_load():
+    """A fresh gunicorn worker's threads all reach the model and the tokenizer at once: one load, shared, not
+    one each (which on two cores pushed the first intakes past a client's 10 s timeout)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.routing.suggestions import text
+
+    loads = ((model.shipped, model._loaded.cache_clear), (text.tokenizer, text._built_tokenizer.cache_clear))
+    for load, reset in loads:
+        reset()
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda _n: load(), range(4)))  # noqa: B023 - called before the loop moves on
+        assert all(one is got[0] for one in got), load.__name__

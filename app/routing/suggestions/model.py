@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -172,9 +173,18 @@ def from_pipeline(pipeline: Pipeline, version: str = "unsaved") -> Model:
     return Model(pipeline, version)
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+
+
 def shipped() -> Model:
-    """The trained model, loaded once per process (the file is ours: it is built by `suggestions train`)."""
+    """The trained model, loaded once per process (the file is ours: it is built by `suggestions train`);
+    concurrent first callers wait for the one load instead of each unpickling a copy."""
+    with _loading:
+        return _loaded()
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> Model:
     import joblib
 
     meta = json.loads(META_FILE.read_text(encoding="utf-8"))

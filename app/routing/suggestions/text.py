@@ -12,7 +12,9 @@ _DIGITS = re.compile(r"[0-9]+")
 _SPACE = re.compile(r"\s+")
 # Where a piece may end: punctuation and spaces (kept, so the pieces join back to the text).
 _BREAKS = re.compile(r"(?<=[\s,.!?;:，。！？；：、…])")
-_lock = threading.Lock()
+# One build per process: concurrent first callers wait for it rather than each building a tokenizer of their own
+# (four threads of a fresh worker each spent seconds of CPU on it, one after another).
+_building = threading.Lock()
 
 
 def normalise(text: str) -> str:
@@ -28,18 +30,22 @@ def _extra_words() -> list[str]:
     return [*places.finder().names(), *rules.rulebook().words()]
 
 
-@lru_cache(maxsize=1)
 def tokenizer() -> Any:
+    with _building:
+        return _built_tokenizer()
+
+
+@lru_cache(maxsize=1)
+def _built_tokenizer() -> Any:
     import jieba  # imported on first use, like the model: processes that never suggest do not load it
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not the service's log
-    with _lock:
-        tok = jieba.Tokenizer()
-        tok.initialize()
-        for word in _extra_words():
-            if len(word) >= 2:
-                tok.add_word(word, freq=2000)
-        return tok
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for word in _extra_words():
+        if len(word) >= 2:
+            tok.add_word(word, freq=2000)
+    return tok
 
 
 _RUN = 100  # jieba's HMM grows with the square of an unbroken run of unknown characters: cut long runs
