@@ -7,9 +7,11 @@ the registry passes non-dict values through ``restore`` untouched.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from typing import Any
 
+import orjson
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -31,20 +33,57 @@ SERIALIZER_VERSION: str = _serializer.VERSION
 SERIALIZER_REGISTRY = _serializer.registry  # SpiffWorkflow's spec diff compares specs through it
 
 
+# What serialize_json does, with orjson writing the text (a third of the time the standard library takes). Its
+# default is SpiffWorkflow's encoder, which also gets the datetimes and dataclasses orjson would write its own way.
+_encoder = _serializer._encoder_cls()
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
+# orjson reads integers beyond 64 bits as floats, silently: a state with such a number is read by the standard
+# library (so is any state with a run of 19 digits, a cheap and conservative test).
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def _state_text(workflow: BpmnWorkflow) -> bytes:
+    registry = _serializer.registry
+    registry._encoder_mode = True
+    try:
+        dct = _serializer.to_dict(workflow)
+        dct[_serializer.VERSION_KEY] = _serializer.VERSION
+        try:
+            return orjson.dumps(dct, default=_encoder.default, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:  # integers beyond 64 bits, lone surrogates: as the standard library writes
+            return json.dumps(dct, cls=_serializer._encoder_cls).encode("utf-8")
+    finally:
+        registry._encoder_mode = False
+
+
 def dump_state(workflow: BpmnWorkflow) -> bytes:
+    """The state as stored. NaN and infinities are not JSON: they are stored as null."""
     # zlib at level 1: a sixth of the bytes (about 3.6 KB for a closed case) for ~0.1 ms.
-    return zlib.compress(str(_serializer.serialize_json(workflow)).encode("utf-8"), 1)
+    return zlib.compress(_state_text(workflow), 1)
+
+
+def _state_bytes(state: bytes | str) -> bytes:
+    if isinstance(state, str):
+        return state.encode("utf-8")
+    return zlib.decompress(state) if state[:1] == b"\x78" else state
 
 
 def state_json(state: bytes | str) -> str:
     """The JSON of a stored state (older or hand-made states may be plain JSON text)."""
-    if isinstance(state, str):
-        return state
-    return zlib.decompress(state).decode("utf-8") if state[:1] == b"\x78" else state.decode("utf-8")
+    return state if isinstance(state, str) else _state_bytes(state).decode("utf-8")
+
+
+def _parsed(text: bytes) -> Any:
+    if _LONG_NUMBER.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # NaN or a lone surrogate in a state the standard library wrote: it reads them back
+    return json.loads(text)
 
 
 def load_state(state: bytes | str, spec: Any, subprocess_specs: dict[str, Any], script_engine: Any) -> BpmnWorkflow:
-    dct = json.loads(state_json(state))
+    dct = _parsed(_state_bytes(state))
     # Older serializer versions are upgraded here (SpiffWorkflow only migrates in deserialize_json).
     _serializer.migrate(dct)
     dct["spec"] = spec
