@@ -7,7 +7,6 @@ the registry passes non-dict values through ``restore`` untouched.
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from typing import Any
 
@@ -37,9 +36,6 @@ SERIALIZER_REGISTRY = _serializer.registry  # SpiffWorkflow's spec diff compares
 # default is SpiffWorkflow's encoder, which also gets the datetimes and dataclasses orjson would write its own way.
 _encoder = _serializer._encoder_cls()
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
-# orjson reads integers beyond 64 bits as floats, silently: a state with such a number is read by the standard
-# library (so is any state with a run of 19 digits, a cheap and conservative test).
-_LONG_NUMBER = re.compile(rb"\d{19}")
 
 
 def _state_text(workflow: BpmnWorkflow) -> bytes:
@@ -73,13 +69,16 @@ def state_json(state: bytes | str) -> str:
     return state if isinstance(state, str) else _state_bytes(state).decode("utf-8")
 
 
+def _written_by_orjson(text: bytes) -> bool:
+    # orjson puts no space after a key's colon, the standard library does: the state's first key tells which wrote
+    # it. What orjson wrote it reads back exactly; the standard library's text may hold integers beyond 64 bits
+    # (orjson would read floats, silently), NaN or lone surrogates, so that library reads it.
+    colon = text.find(b'":')
+    return colon > 0 and text[colon + 2:colon + 3] != b" "
+
+
 def _parsed(text: bytes) -> Any:
-    if _LONG_NUMBER.search(text) is None:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass  # NaN or a lone surrogate in a state the standard library wrote: it reads them back
-    return json.loads(text)
+    return orjson.loads(text) if _written_by_orjson(text) else json.loads(text)
 
 
 def load_state(state: bytes | str, spec: Any, subprocess_specs: dict[str, Any], script_engine: Any) -> BpmnWorkflow:
