@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.routing.suggestions.once import LoadedOnce
 from app.routing.suggestions.text import normalise, words
 
 # scikit-learn, scipy and joblib are imported where a model is built or loaded: a process that never suggests
@@ -173,18 +172,9 @@ def from_pipeline(pipeline: Pipeline, version: str = "unsaved") -> Model:
     return Model(pipeline, version)
 
 
-_loading = threading.Lock()
-
-
+@LoadedOnce
 def shipped() -> Model:
-    """The trained model, loaded once per process (the file is ours: it is built by `suggestions train`);
-    concurrent first callers wait for the one load instead of each unpickling a copy."""
-    with _loading:
-        return _loaded()
-
-
-@lru_cache(maxsize=1)
-def _loaded() -> Model:
+    """The trained model, loaded once per process (the file is ours: it is built by `suggestions train`)."""
     import joblib
 
     meta = json.loads(META_FILE.read_text(encoding="utf-8"))

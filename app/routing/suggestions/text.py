@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import unicodedata
-from functools import lru_cache
 from typing import Any
+
+from app.routing.suggestions.once import LoadedOnce
 
 _DIGITS = re.compile(r"[0-9]+")
 _SPACE = re.compile(r"\s+")
 # Where a piece may end: punctuation and spaces (kept, so the pieces join back to the text).
 _BREAKS = re.compile(r"(?<=[\s,.!?;:，。！？；：、…])")
-# One build per process: concurrent first callers wait for it rather than each building a tokenizer of their own
-# (four threads of a fresh worker each spent seconds of CPU on it, one after another).
-_building = threading.Lock()
 
 
 def normalise(text: str) -> str:
@@ -30,13 +27,8 @@ def _extra_words() -> list[str]:
     return [*places.finder().names(), *rules.rulebook().words()]
 
 
+@LoadedOnce
 def tokenizer() -> Any:
-    with _building:
-        return _built_tokenizer()
-
-
-@lru_cache(maxsize=1)
-def _built_tokenizer() -> Any:
     import jieba  # imported on first use, like the model: processes that never suggest do not load it
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not the service's log
