@@ -72,6 +72,9 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     JSON_AS_ASCII = False
     TIMER_INTERVAL = float(os.environ.get("TIMER_INTERVAL", "5"))
+    # Live workflows a process keeps between requests (app/casework/warm.py), about 45 KB each: a case worked on
+    # again before it ages out is not rebuilt from its stored state.
+    WARM_WORKFLOWS = int(os.environ.get("WARM_WORKFLOWS", "256"))
     # The notifier (`flask notify run`): its sender (log or webhook), the webhook's address, how often it looks,
     # how long a leased message waits before another round may take it again (a killed notifier's), and the
     # tries: a doubling back-off from NOTIFY_RETRY_SECONDS, failed after NOTIFY_MAX_ATTEMPTS.

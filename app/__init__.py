@@ -56,6 +56,9 @@ def create_app(config: Any = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["username"] = UsernameConverter
     db.init_app(app)
+    from app.casework.warm import warm
+
+    warm.resize(app.config["WARM_WORKFLOWS"])
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     api.init_app(app)
     api.register_converter(IdConverter, lambda _converter: dict(ID_SCHEMA))

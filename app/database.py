@@ -47,6 +47,10 @@ def configure_engine(app: Flask, engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         # 64 MiB of page cache per connection: index pages of a large case table stay in memory.
         cur.execute("PRAGMA cache_size=-65536")
+        # Copy the WAL back into the database every 20,000 pages (80 MB) rather than every 1,000: the pages
+        # every change touches (the newest index leaves, the timer index) are copied once per checkpoint, not
+        # twenty times (a replayed fortnight: 46 s -> 44 s).
+        cur.execute("PRAGMA wal_autocheckpoint=20000")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -51,6 +51,8 @@ class Case(db.Model):  # type: ignore[name-defined]
         UniqueConstraint("channel", "external_ref"),
         # Intake looks for the same reporter's phone in the last days (possible duplicates).
         Index("ix_cases_reporter_phone_opened", "reporter_phone", "opened_at"),
+        # ... and the same township's cases of the last day; the pair's prefix also serves township filters.
+        Index("ix_cases_township_opened", "township_code", "opened_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -60,7 +62,7 @@ class Case(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(32), index=True)
     description: Mapped[str] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(32), index=True)
-    township_code: Mapped[str | None] = mapped_column(ForeignKey("townships.code"), index=True)
+    township_code: Mapped[str | None] = mapped_column(ForeignKey("townships.code"))
     team_code: Mapped[str | None] = mapped_column(String(64), index=True)
     reporter_name: Mapped[str | None] = mapped_column(String(64))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))

@@ -17,8 +17,8 @@ from collections import OrderedDict
 
 from app.engine import CaseRun
 
-# A few dozen cases in flight per process; each live workflow is some hundred KB.
-CAPACITY = 64
+# The default of config.WARM_WORKFLOWS; a live workflow of the shipped diagrams holds about 45 KB.
+CAPACITY = 256
 
 
 def digest(state: bytes) -> bytes:
@@ -39,6 +39,12 @@ class WarmWorkflows:
         with self._lock:
             self._entries[digest(state)] = run
             while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+    def resize(self, capacity: int) -> None:
+        with self._lock:
+            self._capacity = capacity
+            while len(self._entries) > capacity:
                 self._entries.popitem(last=False)
 
     def clear(self) -> None:
