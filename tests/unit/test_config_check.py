@@ -26,11 +26,13 @@ def test_production_lists_every_problem_and_refuses_to_start():
         NOTIFY_WEBHOOK_URL = ""
         PUBLIC_BASE_URL = "http://127.0.0.1:5000"
         ATTACHMENTS_ROOT = "relative/folder"
+        WARM_WORKFLOWS = 0
 
     with pytest.raises(RuntimeError) as refused:
         create_app(Bad)
     message = str(refused.value)
-    for name in ("TIMER_INTERVAL", "NOTIFY_WEBHOOK_URL", "PUBLIC_BASE_URL", "ATTACHMENTS_ROOT", "PostgreSQL"):
+    for name in ("TIMER_INTERVAL", "NOTIFY_WEBHOOK_URL", "PUBLIC_BASE_URL", "ATTACHMENTS_ROOT", "PostgreSQL",
+                 "WARM_WORKFLOWS"):
         assert name in message, name
 
 
