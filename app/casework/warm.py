@@ -38,14 +38,17 @@ class WarmWorkflows:
     def keep(self, state: bytes, run: CaseRun) -> None:
         with self._lock:
             self._entries[digest(state)] = run
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            self._drop_oldest()
 
     def resize(self, capacity: int) -> None:
         with self._lock:
             self._capacity = capacity
-            while len(self._entries) > capacity:
-                self._entries.popitem(last=False)
+            self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        """Down to the capacity, least recently kept first; the caller holds the lock."""
+        while len(self._entries) > self._capacity:
+            self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
